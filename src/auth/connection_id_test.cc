@@ -4,8 +4,6 @@
 
 #include <set>
 
-#include "auth/secure_random.h"
-
 namespace stdb::auth {
 namespace {
 
@@ -36,19 +34,6 @@ TEST(ConnectionIdTest, RejectsZeroAndMalformedIds) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.error().message().find("expected 32 hex digits"), std::string::npos);
   }
-}
-
-TEST(SecureRandomTest, UuidV4HasVersionAndVariantBits) {
-  for (int i = 0; i < 50; ++i) {
-    auto uuid = RandomUuidV4();
-    ASSERT_TRUE(uuid.ok());
-    std::string text = uuid->ToString();
-    EXPECT_EQ(text[14], '4') << text;
-    EXPECT_NE(std::string_view("89ab").find(text[19]), std::string_view::npos) << text;
-  }
-  auto a = RandomUuidV4();
-  auto b = RandomUuidV4();
-  EXPECT_NE(a->value(), b->value());
 }
 
 }  // namespace
