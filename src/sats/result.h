@@ -26,6 +26,12 @@ enum class ErrorCode {
   kUnsupported,       // valid but not implemented
   kResourceExhausted, // limits: memory, sizes, sequences
   kInternal,          // a bug
+  // Datastore outcomes the module ABI reports with distinct errno values.
+  kNoSuchTable,
+  kNoSuchIndex,
+  kNoSuchRow,
+  kIndexNotUnique,
+  kWrongIndexAlgorithm,
 };
 
 class Error {
