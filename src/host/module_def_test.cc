@@ -750,6 +750,36 @@ TEST(ModuleDefValidation, AllErrorsAreReportedTogether) {
   ExpectInvalid(r, "names reducer `ghost`");
 }
 
+TEST(ModuleDefValidation, HostileTypespacesFailFast) {
+  // A diamond of references without type definitions: each level is Result<next, next>, the last an inline product.
+  // The checker must remember failures instead of walking 2^100 paths.
+  V10Builder diamond = GoldenLike();
+  size_t base = diamond.typespace.types.size();
+  for (uint32_t i = 0; i < 100; ++i)
+    diamond.AddType(T::Result(T::Ref(uint32_t(base + i + 1)), T::Ref(uint32_t(base + i + 1))));
+  diamond.AddType(sats::NamedProduct({{"x", T::U8()}}));
+  diamond.AddReducer("r", ProductType({{"v", T::Ref(uint32_t(base))}}));
+  auto r = diamond.Validate();
+  ExpectInvalid(r, "is a user-defined product written inline");
+  ExpectInvalid(r, "(1 problem)");
+
+  // Named products forming a diamond are fine for clients, but inlining a column of that type would be huge.
+  V10Builder wide;
+  for (uint32_t i = 0; i < 40; ++i)
+    wide.AddType(sats::NamedProduct({{"a", T::Ref(i + 1)}, {"b", T::Ref(i + 1)}}), "Level" + std::to_string(i));
+  wide.AddType(sats::NamedProduct({{"x", T::U8()}}), "Leaf");
+  wide.AddTable("big", wide.AddType(sats::NamedProduct({{"root", T::Ref(0)}}), "Big"));
+  ExpectInvalid(wide.Validate(), "table `big` column `root`: the type has more than 65536 nodes");
+
+  // A chain of references deeper than any real type.
+  V10Builder deep = GoldenLike();
+  base = deep.typespace.types.size();
+  for (uint32_t i = 0; i < 5000; ++i) deep.AddType(T::Option(T::Ref(uint32_t(base + i + 1))));
+  deep.AddType(T::U8());
+  deep.AddReducer("r", ProductType({{"v", T::Ref(uint32_t(base))}}));
+  ExpectInvalid(deep.Validate(), "type nested more than 512 levels deep");
+}
+
 TEST(ModuleDefValidation, GarbageAndMutatedBytesAreRejectedNotCrashed) {
   auto r = ModuleDef::FromBsatn(Hex("02 01000000 02 01000000"));
   ASSERT_FALSE(r.ok());

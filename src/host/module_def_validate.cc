@@ -25,6 +25,10 @@ namespace {
 
 // How deeply type references may be followed (Ref chains across the typespace) before a definition is refused.
 constexpr int kMaxTypeDepth = 512;
+// A column type with its Refs inlined may have at most this many nodes. Types shared through Refs (a diamond of
+// references) stay shared in memory, but anything that walks the inlined type — encoding it into st_column,
+// printing it — visits every path, which hostile input could make exponential.
+constexpr uint64_t kMaxInlinedTypeNodes = 1 << 16;
 // Submodule namespaces are at most this many bytes (the reference's limit).
 constexpr size_t kMaxNamespaceBytes = 63;
 
@@ -203,7 +207,8 @@ class ModuleDefBuilder {
   bool CheckTypeUse(const AlgebraicType& t, const std::string& where, int depth = 0);
   bool CheckRefUse(uint32_t ref, const std::string& where, int depth);
   void CheckTypeDefinition(uint32_t ref, const std::string& type_name);
-  Result<AlgebraicType> InlineRefs(const AlgebraicType& t, int depth = 0);
+  // `nodes` receives the number of nodes of the inlined type (shared subtrees counted once per use).
+  Result<AlgebraicType> InlineRefs(const AlgebraicType& t, uint64_t* nodes, int depth = 0);
   void ValidateTypeDef(const RawTypeDef& raw);
 
   // --- Tables -------------------------------------------------------------------------------------------------
@@ -246,8 +251,11 @@ class ModuleDefBuilder {
   std::unordered_map<std::string, std::string> explicit_tables_, explicit_functions_, explicit_indexes_;
   std::unordered_set<std::string> global_names_;
   std::set<uint32_t> declared_types_;  // refs named by a type definition
-  std::set<uint32_t> valid_uses_, touching_;  // CheckRefUse: refs known to be valid uses / being checked
-  std::map<uint32_t, AlgebraicType> inlined_;  // InlineRefs: memo of fully inlined refs
+  // CheckRefUse: refs known to be valid / invalid uses (memoised both ways so that a diamond of references is not
+  // walked exponentially often), and refs being checked (cycle detection).
+  std::set<uint32_t> valid_uses_, touching_;
+  std::map<uint32_t, std::string> invalid_uses_;  // ref -> the place whose error reported it
+  std::map<uint32_t, std::pair<AlgebraicType, uint64_t>> inlined_;  // InlineRefs: memo of inlined refs and sizes
   std::set<uint32_t> inlining_;                // InlineRefs: refs being inlined (cycle detection)
   std::set<std::vector<std::string>> type_names_;
   std::vector<std::string> errors_;
@@ -284,6 +292,11 @@ bool ModuleDefBuilder::CheckTypeUse(const AlgebraicType& t, const std::string& w
 
 bool ModuleDefBuilder::CheckRefUse(uint32_t ref, const std::string& where, int depth) {
   if (declared_types_.count(ref) || valid_uses_.count(ref)) return true;
+  if (auto it = invalid_uses_.find(ref); it != invalid_uses_.end()) {
+    if (it->second != where) Fail(where + ": type reference " + std::to_string(ref) + " is not a valid type (see " +
+                                  it->second + ")");
+    return false;
+  }
   if (ref >= original_ts_.types.size()) {
     Fail(where + ": type reference " + std::to_string(ref) + " is outside the typespace (" +
          std::to_string(original_ts_.types.size()) + " types)");
@@ -298,7 +311,10 @@ bool ModuleDefBuilder::CheckRefUse(uint32_t ref, const std::string& where, int d
   touching_.insert(ref);
   bool ok = CheckTypeUse(target, where, depth + 1);
   touching_.erase(ref);
-  if (ok) valid_uses_.insert(ref);
+  if (ok)
+    valid_uses_.insert(ref);
+  else
+    invalid_uses_.emplace(ref, where);
   return ok;
 }
 
@@ -325,32 +341,46 @@ void ModuleDefBuilder::CheckTypeDefinition(uint32_t ref, const std::string& type
   }
 }
 
-Result<AlgebraicType> ModuleDefBuilder::InlineRefs(const AlgebraicType& t, int depth) {
+Result<AlgebraicType> ModuleDefBuilder::InlineRefs(const AlgebraicType& t, uint64_t* nodes, int depth) {
   if (depth > kMaxTypeDepth)
     return Error(ErrorCode::kInvalidArgument, "type nested more than " + std::to_string(kMaxTypeDepth) + " levels deep");
+  auto too_large = [] {
+    return Error(ErrorCode::kInvalidArgument, "the type has more than " + std::to_string(kMaxInlinedTypeNodes) +
+                                                  " nodes once its type references are inlined");
+  };
+  *nodes = 1;
   switch (t.tag()) {
     case TypeTag::kRef: {
       uint32_t r = t.ref();
-      if (auto it = inlined_.find(r); it != inlined_.end()) return it->second;
+      if (auto it = inlined_.find(r); it != inlined_.end()) {
+        *nodes = it->second.second;
+        return it->second.first;
+      }
       if (r >= converted_ts_.types.size())
         return Error(ErrorCode::kInvalidArgument, "type reference " + std::to_string(r) + " is outside the typespace");
       if (!inlining_.insert(r).second)
         return Error(ErrorCode::kInvalidArgument,
                      "the type is recursive (reference " + std::to_string(r) + " contains itself), which a table "
                      "column cannot store");
-      auto inner = InlineRefs(converted_ts_.types[r], depth + 1);
+      auto inner = InlineRefs(converted_ts_.types[r], nodes, depth + 1);
       inlining_.erase(r);
-      if (inner.ok()) inlined_.emplace(r, *inner);  // memoised: shared subtrees stay shared
+      if (inner.ok()) inlined_.emplace(r, std::pair(*inner, *nodes));  // memoised: shared subtrees stay shared
       return inner;
     }
     case TypeTag::kArray: {
-      STDB_ASSIGN_OR_RETURN(auto e, InlineRefs(t.element(), depth + 1));
+      uint64_t n = 0;
+      STDB_ASSIGN_OR_RETURN(auto e, InlineRefs(t.element(), &n, depth + 1));
+      *nodes += n;
+      if (*nodes > kMaxInlinedTypeNodes) return too_large();
       return AlgebraicType::Array(std::move(e));
     }
     case TypeTag::kProduct: {
       ProductType p;
       for (const auto& e : t.product().elements) {
-        STDB_ASSIGN_OR_RETURN(auto et, InlineRefs(e.type, depth + 1));
+        uint64_t n = 0;
+        STDB_ASSIGN_OR_RETURN(auto et, InlineRefs(e.type, &n, depth + 1));
+        *nodes += n;
+        if (*nodes > kMaxInlinedTypeNodes) return too_large();
         p.elements.push_back({e.name, std::move(et)});
       }
       return AlgebraicType::Product(std::move(p));
@@ -358,7 +388,10 @@ Result<AlgebraicType> ModuleDefBuilder::InlineRefs(const AlgebraicType& t, int d
     case TypeTag::kSum: {
       sats::SumType s;
       for (const auto& v : t.sum().variants) {
-        STDB_ASSIGN_OR_RETURN(auto vt, InlineRefs(v.type, depth + 1));
+        uint64_t n = 0;
+        STDB_ASSIGN_OR_RETURN(auto vt, InlineRefs(v.type, &n, depth + 1));
+        *nodes += n;
+        if (*nodes > kMaxInlinedTypeNodes) return too_large();
         s.variants.push_back({v.name, std::move(vt)});
       }
       return AlgebraicType::Sum(std::move(s));
@@ -494,7 +527,8 @@ std::vector<ColumnDef> ModuleDefBuilder::ValidateColumns(const std::string& owne
     c.accessor_name = *accessor;
     c.name = *name;
     c.declared_type = converted.elements[i].type;
-    auto inlined = InlineRefs(c.declared_type);
+    uint64_t nodes = 0;
+    auto inlined = InlineRefs(c.declared_type, &nodes);
     if (!inlined.ok()) {
       Fail(where + ": " + inlined.error().message());
       continue;
