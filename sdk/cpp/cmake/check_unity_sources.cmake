@@ -1,0 +1,22 @@
+# Fails unless src/unity/spacetimedb_sdk.cpp includes every src/*.cpp of the SDK (and nothing that is missing).
+# Usage: cmake -DSDK_DIR=<sdk/cpp> -P check_unity_sources.cmake
+cmake_minimum_required(VERSION 3.25)
+
+file(GLOB sources RELATIVE ${SDK_DIR}/src ${SDK_DIR}/src/*.cpp)
+file(STRINGS ${SDK_DIR}/src/unity/spacetimedb_sdk.cpp includes REGEX "^#include \"\\.\\./[^\"]+\"")
+list(TRANSFORM includes REPLACE "^#include \"\\.\\./([^\"]+)\"" "\\1")
+set(errors)
+foreach(source IN LISTS sources)
+  if(NOT source IN_LIST includes)
+    list(APPEND errors "src/${source} is not included")
+  endif()
+endforeach()
+foreach(included IN LISTS includes)
+  if(NOT included IN_LIST sources)
+    list(APPEND errors "includes src/${included}, which does not exist")
+  endif()
+endforeach()
+if(errors)
+  list(JOIN errors "\n  " text)
+  message(FATAL_ERROR "src/unity/spacetimedb_sdk.cpp:\n  ${text}")
+endif()
