@@ -59,7 +59,8 @@ struct BenchModule {
   }
 
   std::unique_ptr<WasmInstance> Instantiate(const WasmModule& module, HostFunction noop) {
-    std::vector<HostImport> imports = {{"env", "noop", {{ValueType::kI32}, {ValueType::kI32}}, noop, nullptr}};
+    std::vector<HostImport> imports = {
+        {"env", "noop", {{ValueType::kI32}, {ValueType::kI32}}, noop, nullptr}};
     auto made = engine->Instantiate(module, imports);
     if (!made.ok()) Die(made.error().message());
     return std::move(made).value();
@@ -132,13 +133,19 @@ void RunLoop(benchmark::State& state, WasmInstance& instance, const char* export
   state.SetItemsProcessed(state.iterations() * kHostCallsPerIteration);
 }
 
-void WasmHostImportCall(benchmark::State& state) { RunLoop(state, *Bench().instance, "call_host"); }
+void WasmHostImportCall(benchmark::State& state) {
+  RunLoop(state, *Bench().instance, "call_host");
+}
 BENCHMARK(WasmHostImportCall);
 
-void WasmHostImportMemory(benchmark::State& state) { RunLoop(state, *Bench().memory_instance, "call_host"); }
+void WasmHostImportMemory(benchmark::State& state) {
+  RunLoop(state, *Bench().memory_instance, "call_host");
+}
 BENCHMARK(WasmHostImportMemory);
 
-void WasmLoopOnly(benchmark::State& state) { RunLoop(state, *Bench().instance, "loop_only"); }
+void WasmLoopOnly(benchmark::State& state) {
+  RunLoop(state, *Bench().instance, "loop_only");
+}
 BENCHMARK(WasmLoopOnly);
 
 }  // namespace

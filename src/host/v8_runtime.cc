@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <mutex>
 #include <thread>
@@ -24,7 +25,7 @@ int64_t NowNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
 }
 
-// ---- Process-wide state -------------------------------------------------------------------------------------------
+// ---- Process-wide state -------------------------------------------------------------------------
 
 // V8 can be initialised once per process and never again after disposal, so this lives until exit (leaked on
 // purpose: no static destructor may race with engines still running on other threads).
@@ -44,7 +45,7 @@ uint32_t PagesFor(uint64_t bytes) {
   return static_cast<uint32_t>(std::min<uint64_t>(bytes / kWasmPageSize, kMaxWasm32Pages));
 }
 
-// ---- Engine core --------------------------------------------------------------------------------------------------
+// ---- Engine core --------------------------------------------------------------------------------
 
 // Where a host import reports an error for the call that is running; one per (possibly nested) call into V8.
 struct CallFrame {
@@ -59,8 +60,8 @@ struct CallFailure {
 
 enum class StopReason : uint8_t { kNone, kBudget, kRequested };
 
-// The state of one engine, shared by the engine, its modules and its instances so that the isolate outlives all
-// V8 handles that refer to it. Fields without an atomic type are touched only on the engine's thread.
+// The state of one engine, shared by the engine, its modules and its instances so that the isolate outlives
+// all V8 handles that refer to it. Fields without an atomic type are touched only on the engine's thread.
 class EngineCore {
  public:
   EngineCore() = default;
@@ -70,11 +71,11 @@ class EngineCore {
 
   bool OnOwnerThread() const { return std::this_thread::get_id() == owner; }
 
-  // Runs `enter`, which calls into V8 and returns a MaybeLocal<Value>, as a call of this engine: the top-level call
-  // arms the time budget, host imports get a frame to report errors into, and the way the call ended is
-  // classified. On success `*out` holds the value, in the caller's HandleScope.
-  // `what` and `name` describe the call in messages ("call to 'name'"); they are joined only on failure, so that
-  // a successful call allocates nothing.
+  // Runs `enter`, which calls into V8 and returns a MaybeLocal<Value>, as a call of this engine: the
+  // top-level call arms the time budget, host imports get a frame to report errors into, and the way the call
+  // ended is classified. On success `*out` holds the value, in the caller's HandleScope. `what` and `name`
+  // describe the call in messages ("call to 'name'"); they are joined only on failure, so that a successful
+  // call allocates nothing.
   template <typename Enter>
   std::optional<CallFailure> Run(std::string_view what, std::string_view name, v8::Local<v8::Value>* out,
                                  Enter&& enter);
@@ -84,7 +85,8 @@ class EngineCore {
   void PumpTasks();
   void SetBudget(std::chrono::milliseconds b) {
     budget = std::max(b, std::chrono::milliseconds(0));
-    budget_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(budget).count(), std::memory_order_relaxed);
+    budget_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(budget).count(),
+                    std::memory_order_relaxed);
   }
 
   v8::Isolate* isolate = nullptr;
@@ -106,8 +108,8 @@ class EngineCore {
   std::atomic<uint64_t> budget_interrupt_id{0};
   std::atomic<uint64_t> requested_interrupt_id{0};
 
-  // The watchdog's own view (its thread only, under its mutex): the call it last saw running and since when. The
-  // engine never reads the clock; a call's start is known to within one watchdog tick.
+  // The watchdog's own view (its thread only, under its mutex): the call it last saw running and since when.
+  // The engine never reads the clock; a call's start is known to within one watchdog tick.
   uint64_t watched_call_id = 0;
   int64_t watched_since_ns = 0;
 
@@ -121,8 +123,8 @@ class EngineCore {
   void EndTopLevelCall() { running_call_id.store(0, std::memory_order_release); }
 };
 
-// Runs on the engine's thread, at a point where V8 checks for interrupts (a loop back-edge or function entry).
-// Terminates only if the call the request was aimed at is still the one running.
+// Runs on the engine's thread, at a point where V8 checks for interrupts (a loop back-edge or function
+// entry). Terminates only if the call the request was aimed at is still the one running.
 void OnInterrupt(v8::Isolate* isolate, void* data) {
   auto* core = static_cast<EngineCore*>(data);
   uint64_t running = core->running_call_id.load(std::memory_order_acquire);
@@ -139,11 +141,12 @@ void OnInterrupt(v8::Isolate* isolate, void* data) {
   }
 }
 
-// One thread per process watches the running call of every engine and requests an interrupt once a call has run
-// for its engine's budget. Engines only publish the id of their running call (no clock read on the call path);
-// the watchdog times each id from the tick that first sees it, so a call is stopped between budget and budget +
-// one tick (5 ms) after it started. The watchdog ticks while calls are being made and parks after a quiet second;
-// starting a call wakes it only when it is parked, so the common case costs the caller no system call.
+// One thread per process watches the running call of every engine and requests an interrupt once a call has
+// run for its engine's budget. Engines only publish the id of their running call (no clock read on the call
+// path); the watchdog times each id from the tick that first sees it, so a call is stopped between budget and
+// budget + one tick (5 ms) after it started. The watchdog ticks while calls are being made and parks after a
+// quiet second; starting a call wakes it only when it is parked, so the common case costs the caller no
+// system call.
 class Watchdog {
  public:
   static Watchdog& Get() {
@@ -234,9 +237,10 @@ class Watchdog {
   bool started_ = false;
 };
 
-// The engine whose isolate this thread entered and left entered after its last use. Entering an isolate costs a
-// mutex and a thread-data lookup in V8, a large part of a short call, so an engine thread stays inside its isolate
-// between calls and pays only when it switches to another engine. Leaving the thread leaves the isolate.
+// The engine whose isolate this thread entered and left entered after its last use. Entering an isolate costs
+// a mutex and a thread-data lookup in V8, a large part of a short call, so an engine thread stays inside its
+// isolate between calls and pays only when it switches to another engine. Leaving the thread leaves the
+// isolate.
 struct ResidentIsolate {
   EngineCore* engine = nullptr;
   ~ResidentIsolate();
@@ -244,15 +248,17 @@ struct ResidentIsolate {
 thread_local ResidentIsolate t_resident;
 
 // Makes `core`'s isolate the current one for the scope: free when it already is; otherwise the idle resident
-// isolate (if any) is left and `core`'s entered in its place. When the current isolate is busy (a host import of
-// one engine calling into another), `core`'s isolate is entered for this scope only, keeping V8's entries nested.
+// isolate (if any) is left and `core`'s entered in its place. When the current isolate is busy (a host import
+// of one engine calling into another), `core`'s isolate is entered for this scope only, keeping V8's entries
+// nested.
 class IsolateEntry {
  public:
   explicit IsolateEntry(EngineCore& core) {
     v8::Isolate* current = v8::Isolate::TryGetCurrent();
     if (current == core.isolate) return;
     EngineCore* resident = t_resident.engine;
-    bool resident_on_top_and_idle = resident && current == resident->isolate && resident->active_frame == nullptr;
+    bool resident_on_top_and_idle =
+        resident && current == resident->isolate && resident->active_frame == nullptr;
     if (resident_on_top_and_idle) {
       resident->isolate->Exit();
       t_resident.engine = nullptr;
@@ -290,7 +296,8 @@ EngineCore::~EngineCore() {
   if (isolate->IsInUse()) {
     // Destroyed off its thread while that thread still has the isolate entered: V8 would abort on Dispose, so
     // the isolate is leaked instead (a misuse; see the thread-safety note in wasm_runtime.h).
-    std::fprintf(stderr, "stdb: wasm engine destroyed while its isolate is in use on another thread; leaking it\n");
+    std::fprintf(stderr,
+                 "stdb: wasm engine destroyed while its isolate is in use on another thread; leaking it\n");
     return;
   }
   isolate->Dispose();
@@ -321,8 +328,8 @@ void EngineCore::PumpTasks() {
 }
 
 template <typename Enter>
-std::optional<CallFailure> EngineCore::Run(std::string_view what, std::string_view name, v8::Local<v8::Value>* out,
-                                           Enter&& enter) {
+std::optional<CallFailure> EngineCore::Run(std::string_view what, std::string_view name,
+                                           v8::Local<v8::Value>* out, Enter&& enter) {
   CallFrame frame;
   frame.outer = active_frame;
   bool top_level = frame.outer == nullptr;
@@ -335,26 +342,37 @@ std::optional<CallFailure> EngineCore::Run(std::string_view what, std::string_vi
     v8::MaybeLocal<v8::Value> result = enter();
     if (top_level) EndTopLevelCall();
     active_frame = frame.outer;
-    auto describe = [&] { return name.empty() ? std::string(what) : std::string(what) + " '" + std::string(name) + "'"; };
-    // WebAssembly.Instance can report a failed start function as a scheduled exception while still handing back
-    // an object, so a caught exception counts even when a value came back.
-    if (result.IsEmpty() || try_catch.HasCaught()) {
-      if (try_catch.HasTerminated() || isolate->IsExecutionTerminating()) {
+    auto describe = [&] {
+      return name.empty() ? std::string(what) : std::string(what) + " '" + std::string(name) + "'";
+    };
+    // WebAssembly.Instance can report a failed start function as a scheduled exception while still handing
+    // back an object, so a caught exception counts even when a value came back. An interrupt that stopped any
+    // part of this top-level call (stop_reason) decides the outcome, even when a host import between the
+    // interrupted inner call and this one turned it into an ordinary error.
+    bool interrupted =
+        stop_reason != StopReason::kNone || try_catch.HasTerminated() || isolate->IsExecutionTerminating();
+    if (result.IsEmpty() || try_catch.HasCaught() || interrupted) {
+      if (interrupted) {
         std::string reason;
         switch (stop_reason) {
           case StopReason::kBudget:
             reason = "it ran past its time budget of " + std::to_string(budget.count()) + " ms";
             break;
-          case StopReason::kRequested: reason = "it was interrupted on request"; break;
-          case StopReason::kNone: reason = "execution was terminated"; break;
+          case StopReason::kRequested:
+            reason = "it was interrupted on request";
+            break;
+          case StopReason::kNone:
+            reason = "execution was terminated";
+            break;
         }
         failure = CallFailure{CallErrorKind::kInterrupted,
                               Error(ErrorCode::kResourceExhausted, describe() + " stopped: " + reason)};
       } else if (frame.host_error) {
         failure = CallFailure{CallErrorKind::kHostError, std::move(*frame.host_error)};
       } else {
-        failure = CallFailure{CallErrorKind::kTrap,
-                              Error(ErrorCode::kInvalidArgument, describe() + " trapped: " + ExceptionText(try_catch))};
+        failure = CallFailure{
+            CallErrorKind::kTrap,
+            Error(ErrorCode::kInvalidArgument, describe() + " trapped: " + ExceptionText(try_catch))};
       }
     } else if (frame.host_error) {
       // The module caught the exception a host import raised; a host error is final all the same.
@@ -388,16 +406,21 @@ v8::Local<v8::String> V8String(v8::Isolate* isolate, std::string_view s, bool in
 
 v8::Local<v8::Value> ToV8(v8::Isolate* isolate, const WasmValue& v) {
   switch (v.type()) {
-    case ValueType::kI32: return v8::Integer::New(isolate, v.i32());
-    case ValueType::kI64: return v8::BigInt::New(isolate, v.i64());
-    case ValueType::kF32: return v8::Number::New(isolate, static_cast<double>(v.f32()));
-    case ValueType::kF64: return v8::Number::New(isolate, v.f64());
-    default: return v8::Undefined(isolate);
+    case ValueType::kI32:
+      return v8::Integer::New(isolate, v.i32());
+    case ValueType::kI64:
+      return v8::BigInt::New(isolate, v.i64());
+    case ValueType::kF32:
+      return v8::Number::New(isolate, static_cast<double>(v.f32()));
+    case ValueType::kF64:
+      return v8::Number::New(isolate, v.f64());
+    default:
+      return v8::Undefined(isolate);
   }
 }
 
-// Values that crossed from wasm have exactly the JS type their wasm type maps to; anything else is an engine bug,
-// reported as nullopt rather than trusted.
+// Values that crossed from wasm have exactly the JS type their wasm type maps to; anything else is an engine
+// bug, reported as nullopt rather than trusted.
 std::optional<WasmValue> FromV8(v8::Local<v8::Value> v, ValueType type) {
   switch (type) {
     case ValueType::kI32:
@@ -412,13 +435,16 @@ std::optional<WasmValue> FromV8(v8::Local<v8::Value> v, ValueType type) {
     case ValueType::kF64:
       if (v->IsNumber()) return WasmValue::F64(v.As<v8::Number>()->Value());
       return std::nullopt;
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
-bool AllNumeric(const std::vector<ValueType>& types) { return std::all_of(types.begin(), types.end(), IsNumeric); }
+bool AllNumeric(const std::vector<ValueType>& types) {
+  return std::all_of(types.begin(), types.end(), IsNumeric);
+}
 
-// ---- Modules ---------------------------------------------------------------------------------------------------
+// ---- Modules ------------------------------------------------------------------------------------
 
 class V8Module final : public WasmModule {
  public:
@@ -431,7 +457,7 @@ class V8Module final : public WasmModule {
   v8::Global<v8::WasmModuleObject> object_;
 };
 
-// ---- Instances ------------------------------------------------------------------------------------------------
+// ---- Instances ----------------------------------------------------------------------------------
 
 class V8Instance;
 
@@ -465,7 +491,9 @@ class V8Instance final : public WasmInstance {
     return {static_cast<uint8_t*>(buffer->Data()), buffer->ByteLength()};
   }
 
-  static std::span<uint8_t> FetchMemory(void* instance) { return static_cast<V8Instance*>(instance)->CurrentMemory(); }
+  static std::span<uint8_t> FetchMemory(void* instance) {
+    return static_cast<V8Instance*>(instance)->CurrentMemory();
+  }
 
   struct ExportedFunction {
     const ExportDescriptor* descriptor = nullptr;
@@ -496,6 +524,9 @@ void RaiseHostError(BoundImport& bound, v8::Isolate* isolate, Error error) {
   std::string message = error.message();
   CallFrame* frame = bound.core->active_frame;
   if (frame && !frame->host_error) frame->host_error.emplace(std::move(error));
+  // While a termination unwinds (the host function called back into wasm and that call was interrupted), a
+  // new exception would replace it; returning lets the termination carry on to the top-level call.
+  if (isolate->IsExecutionTerminating()) return;
   isolate->ThrowException(v8::Exception::Error(V8String(isolate, message)));
 }
 
@@ -510,16 +541,27 @@ void HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   for (size_t i = 0; i < n; ++i) {
     auto v = FromV8(info[static_cast<int>(i)], type.params[i]);
     if (!v) {
-      RaiseHostError(bound, isolate,
-                     Error(ErrorCode::kInternal, "host import " + bound.import->QualifiedName() + ": argument " +
-                                                     std::to_string(i) + " did not arrive as " +
-                                                     std::string(ValueTypeName(type.params[i]))));
+      RaiseHostError(
+          bound, isolate,
+          Error(ErrorCode::kInternal, "host import " + bound.import->QualifiedName() + ": argument " +
+                                          std::to_string(i) + " did not arrive as " +
+                                          std::string(ValueTypeName(type.params[i]))));
       return;
     }
     args[i] = *v;
   }
-  HostCall call(*bound.import, std::span<const WasmValue>(args.data(), n), &V8Instance::FetchMemory, bound.instance);
-  Status status = bound.function(call, bound.user_data);
+  HostCall call(*bound.import, std::span<const WasmValue>(args.data(), n), &V8Instance::FetchMemory,
+                bound.instance);
+  Status status = OkStatus();
+  try {
+    status = bound.function(call, bound.user_data);
+  } catch (const std::exception& e) {
+    // A C++ exception must not unwind through V8's frames; it becomes a host error like any other.
+    status =
+        Error(ErrorCode::kInternal, "host import " + bound.import->QualifiedName() + " threw: " + e.what());
+  } catch (...) {
+    status = Error(ErrorCode::kInternal, "host import " + bound.import->QualifiedName() + " threw");
+  }
   if (!status.ok()) {
     RaiseHostError(bound, isolate, std::move(status).error());
     return;
@@ -528,18 +570,28 @@ void HostTrampoline(const v8::FunctionCallbackInfo<v8::Value>& info) {
   ValueType expected = type.results[0];
   if (!call.result() || call.result()->type() != expected) {
     std::string got = call.result() ? std::string(ValueTypeName(call.result()->type())) : "nothing";
-    RaiseHostError(bound, isolate,
-                   Error(ErrorCode::kInternal, "host import " + bound.import->QualifiedName() + " returned " + got +
-                                                   ", expected " + std::string(ValueTypeName(expected))));
+    RaiseHostError(
+        bound, isolate,
+        Error(ErrorCode::kInternal, "host import " + bound.import->QualifiedName() + " returned " + got +
+                                        ", expected " + std::string(ValueTypeName(expected))));
     return;
   }
   const WasmValue& r = *call.result();
   switch (expected) {
-    case ValueType::kI32: info.GetReturnValue().Set(r.i32()); break;
-    case ValueType::kI64: info.GetReturnValue().Set(v8::BigInt::New(isolate, r.i64())); break;
-    case ValueType::kF32: info.GetReturnValue().Set(static_cast<double>(r.f32())); break;
-    case ValueType::kF64: info.GetReturnValue().Set(r.f64()); break;
-    default: break;
+    case ValueType::kI32:
+      info.GetReturnValue().Set(r.i32());
+      break;
+    case ValueType::kI64:
+      info.GetReturnValue().Set(v8::BigInt::New(isolate, r.i64()));
+      break;
+    case ValueType::kF32:
+      info.GetReturnValue().Set(static_cast<double>(r.f32()));
+      break;
+    case ValueType::kF64:
+      info.GetReturnValue().Set(r.f64());
+      break;
+    default:
+      break;
   }
 }
 
@@ -548,20 +600,22 @@ CallResult V8Instance::CallExport(uint32_t index, std::span<const WasmValue> arg
   ExportedFunction& f = functions_[index];
   const ExportDescriptor& e = *f.descriptor;
   if (!f.callable) {
-    return CallResult::Failure(CallErrorKind::kBadArguments,
-                               Error(ErrorCode::kUnsupported, "export '" + e.name + "' has signature " +
-                                                                  e.type.ToString() + ", which the host cannot call"));
+    return CallResult::Failure(
+        CallErrorKind::kBadArguments,
+        Error(ErrorCode::kUnsupported,
+              "export '" + e.name + "' has signature " + e.type.ToString() + ", which the host cannot call"));
   }
   bool match = args.size() == e.type.params.size();
   for (size_t i = 0; match && i < args.size(); ++i) match = args[i].type() == e.type.params[i];
   if (!match) {
     std::string given = "(";
-    for (size_t i = 0; i < args.size(); ++i) given += (i ? ", " : "") + std::string(ValueTypeName(args[i].type()));
+    for (size_t i = 0; i < args.size(); ++i)
+      given += (i ? ", " : "") + std::string(ValueTypeName(args[i].type()));
     given += ")";
     return CallResult::Failure(
         CallErrorKind::kBadArguments,
-        Error(ErrorCode::kInvalidArgument,
-              "export '" + e.name + "' has signature " + e.type.ToString() + " but was called with " + given));
+        Error(ErrorCode::kInvalidArgument, "export '" + e.name + "' has signature " + e.type.ToString() +
+                                               " but was called with " + given));
   }
 
   v8::Isolate* isolate = core_->isolate;
@@ -594,8 +648,9 @@ CallResult V8Instance::CallExport(uint32_t index, std::span<const WasmValue> arg
   const auto& result_types = e.type.results;
   CallResult result;
   auto bad_result = [&] {
-    return CallResult::Failure(CallErrorKind::kInternal,
-                               Error(ErrorCode::kInternal, "export '" + e.name + "' returned an unexpected value"));
+    return CallResult::Failure(
+        CallErrorKind::kInternal,
+        Error(ErrorCode::kInternal, "export '" + e.name + "' returned an unexpected value"));
   };
   if (result_types.size() == 1) {
     auto v = FromV8(returned, result_types[0]);
@@ -615,7 +670,7 @@ CallResult V8Instance::CallExport(uint32_t index, std::span<const WasmValue> arg
   return result;
 }
 
-// ---- Engine -----------------------------------------------------------------------------------------------------
+// ---- Engine -------------------------------------------------------------------------------------
 
 class V8Engine final : public WasmEngine {
  public:
@@ -623,7 +678,7 @@ class V8Engine final : public WasmEngine {
 
   Result<std::unique_ptr<WasmModule>> Compile(std::span<const uint8_t> wasm_bytes) override;
   Result<std::unique_ptr<WasmInstance>> Instantiate(const WasmModule& module,
-                                                     std::span<const HostImport> imports) override;
+                                                    std::span<const HostImport> imports) override;
 
   std::chrono::milliseconds call_budget() const override { return core_->budget; }
   void set_call_budget(std::chrono::milliseconds budget) override { core_->SetBudget(budget); }
@@ -672,7 +727,7 @@ Result<std::unique_ptr<WasmModule>> V8Engine::Compile(std::span<const uint8_t> w
 }
 
 Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& module,
-                                                             std::span<const HostImport> imports) {
+                                                            std::span<const HostImport> imports) {
   if (!core_->OnOwnerThread()) return WrongThread();
   auto* v8_module = dynamic_cast<const V8Module*>(&module);
   if (!v8_module || v8_module->core_ != core_) {
@@ -681,10 +736,9 @@ Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& mo
   const WasmModuleInfo& info = *v8_module->info_;
   for (const MemoryLimits& memory : info.memories) {
     if (memory.initial_pages > core_->max_pages) {
-      return Error(ErrorCode::kResourceExhausted, "module declares an initial memory of " +
-                                                      std::to_string(memory.initial_pages) +
-                                                      " pages, above the cap of " +
-                                                      std::to_string(core_->max_pages) + " pages");
+      return Error(ErrorCode::kResourceExhausted,
+                   "module declares an initial memory of " + std::to_string(memory.initial_pages) +
+                       " pages, above the cap of " + std::to_string(core_->max_pages) + " pages");
     }
   }
 
@@ -693,8 +747,9 @@ Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& mo
   for (size_t i = 0; i < info.imports.size(); ++i) {
     const ImportDescriptor& wanted = info.imports[i];
     if (wanted.kind != ExternKind::kFunction) {
-      return Error(ErrorCode::kUnsupported, "module imports " + std::string(ExternKindName(wanted.kind)) + " " +
-                                                wanted.QualifiedName() + "; the host provides only functions");
+      return Error(ErrorCode::kUnsupported, "module imports " + std::string(ExternKindName(wanted.kind)) +
+                                                " " + wanted.QualifiedName() +
+                                                "; the host provides only functions");
     }
     auto provided = std::find_if(imports.begin(), imports.end(), [&](const HostImport& h) {
       return h.module == wanted.module && h.name == wanted.name;
@@ -713,12 +768,13 @@ Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& mo
     }
     if (wanted.type.params.size() > kMaxHostParams || wanted.type.results.size() > 1 ||
         !AllNumeric(wanted.type.params) || !AllNumeric(wanted.type.results)) {
-      return Error(ErrorCode::kUnsupported, "import " + wanted.QualifiedName() + " has signature " +
-                                                wanted.type.ToString() +
-                                                ", which host functions cannot take (numeric types only, at most " +
-                                                std::to_string(kMaxHostParams) + " parameters and one result)");
+      return Error(ErrorCode::kUnsupported,
+                   "import " + wanted.QualifiedName() + " has signature " + wanted.type.ToString() +
+                       ", which host functions cannot take (numeric types only, at most " +
+                       std::to_string(kMaxHostParams) + " parameters and one result)");
     }
-    instance->imports_[i] = BoundImport{provided->function, provided->user_data, &wanted, instance.get(), core_.get()};
+    instance->imports_[i] =
+        BoundImport{provided->function, provided->user_data, &wanted, instance.get(), core_.get()};
   }
 
   v8::Isolate* isolate = core_->isolate;
@@ -729,16 +785,18 @@ Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& mo
   // Nothing below should throw, but if it does the exception must end here, not be reported as uncaught.
   v8::TryCatch outer_try_catch(isolate);
 
-  // The import object: { module: { name: trampoline } }. Properties are defined, not assigned, so that names like
-  // "__proto__" stay plain data properties.
+  // The import object: { module: { name: trampoline } }. Properties are defined, not assigned, so that
+  // names like "__proto__" stay plain data properties.
   v8::Local<v8::Object> import_object = v8::Object::New(isolate);
   std::vector<std::pair<std::string_view, v8::Local<v8::Object>>> namespaces;
   for (size_t i = 0; i < info.imports.size(); ++i) {
     const ImportDescriptor& wanted = info.imports[i];
-    auto ns = std::find_if(namespaces.begin(), namespaces.end(), [&](const auto& p) { return p.first == wanted.module; });
+    auto ns = std::find_if(namespaces.begin(), namespaces.end(),
+                           [&](const auto& p) { return p.first == wanted.module; });
     if (ns == namespaces.end()) {
       v8::Local<v8::Object> object = v8::Object::New(isolate);
-      if (!import_object->CreateDataProperty(context, V8String(isolate, wanted.module, true), object).FromMaybe(false)) {
+      if (!import_object->CreateDataProperty(context, V8String(isolate, wanted.module, true), object)
+               .FromMaybe(false)) {
         return Error(ErrorCode::kInternal, "could not build the import object");
       }
       namespaces.emplace_back(wanted.module, object);
@@ -748,7 +806,8 @@ Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& mo
     if (!v8::Function::New(context, HostTrampoline, v8::External::New(isolate, &instance->imports_[i]),
                            static_cast<int>(wanted.type.params.size()), v8::ConstructorBehavior::kThrow)
              .ToLocal(&function) ||
-        !ns->second->CreateDataProperty(context, V8String(isolate, wanted.name, true), function).FromMaybe(false)) {
+        !ns->second->CreateDataProperty(context, V8String(isolate, wanted.name, true), function)
+             .FromMaybe(false)) {
       return Error(ErrorCode::kInternal, "could not create host function " + wanted.QualifiedName());
     }
   }
@@ -783,7 +842,8 @@ Result<std::unique_ptr<WasmInstance>> V8Engine::Instantiate(const WasmModule& mo
     }
     V8Instance::ExportedFunction f;
     f.descriptor = &e;
-    f.callable = AllNumeric(e.type.params) && AllNumeric(e.type.results) && e.type.results.size() <= kMaxResults;
+    f.callable =
+        AllNumeric(e.type.params) && AllNumeric(e.type.results) && e.type.results.size() <= kMaxResults;
     f.function.Reset(isolate, value.As<v8::Function>());
     instance->functions_by_name_.emplace_back(e.name, static_cast<uint32_t>(instance->functions_.size()));
     instance->functions_.push_back(std::move(f));
@@ -857,7 +917,9 @@ Result<std::unique_ptr<WasmEngine>> CreateV8Engine(const EngineOptions& options)
     v8::Local<v8::Value> webassembly, constructor;
     if (!context->Global()->Get(context, V8String(core->isolate, "WebAssembly")).ToLocal(&webassembly) ||
         !webassembly->IsObject() ||
-        !webassembly.As<v8::Object>()->Get(context, V8String(core->isolate, "Instance")).ToLocal(&constructor) ||
+        !webassembly.As<v8::Object>()
+             ->Get(context, V8String(core->isolate, "Instance"))
+             .ToLocal(&constructor) ||
         !constructor->IsFunction()) {
       return Error(ErrorCode::kInternal, "V8 context has no WebAssembly.Instance");
     }
@@ -867,10 +929,16 @@ Result<std::unique_ptr<WasmEngine>> CreateV8Engine(const EngineOptions& options)
   return std::unique_ptr<WasmEngine>(std::make_unique<V8Engine>(std::move(core)));
 }
 
-std::string V8Version() { return v8::V8::GetVersion(); }
+std::string V8Version() {
+  return v8::V8::GetVersion();
+}
 
-Status InitializeWasmRuntime(const RuntimeOptions& options) { return InitializeV8Runtime(options); }
+Status InitializeWasmRuntime(const RuntimeOptions& options) {
+  return InitializeV8Runtime(options);
+}
 
-Result<std::unique_ptr<WasmEngine>> CreateWasmEngine(const EngineOptions& options) { return CreateV8Engine(options); }
+Result<std::unique_ptr<WasmEngine>> CreateWasmEngine(const EngineOptions& options) {
+  return CreateV8Engine(options);
+}
 
 }  // namespace stdb::host

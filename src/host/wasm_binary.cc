@@ -39,7 +39,8 @@ class Cursor {
   bool at_end() const { return pos_ == bytes_.size(); }
 
   Error Fail(const std::string& what, const std::string& reason, ErrorCode code = ErrorCode::kDecode) const {
-    return Error(code, "invalid wasm binary: " + what + " at offset " + std::to_string(offset()) + ": " + reason);
+    return Error(code,
+                 "invalid wasm binary: " + what + " at offset " + std::to_string(offset()) + ": " + reason);
   }
 
   Result<uint8_t> Byte(const char* what) {
@@ -60,8 +61,8 @@ class Cursor {
     return Fail(what, "LEB128 longer than 5 bytes");
   }
 
-  // A vector length whose elements take at least `min_element_size` bytes each, checked against what is left so
-  // that a forged count cannot make the caller allocate.
+  // A vector length whose elements take at least `min_element_size` bytes each, checked against what is left
+  // so that a forged count cannot make the caller allocate.
   Result<uint32_t> Count(const char* what, size_t min_element_size = 1) {
     STDB_ASSIGN_OR_RETURN(uint32_t n, VarU32(what));
     if (min_element_size != 0 && n > remaining() / min_element_size) {
@@ -87,13 +88,20 @@ class Cursor {
     size_t at = offset();
     STDB_ASSIGN_OR_RETURN(uint8_t b, Byte(what));
     switch (b) {
-      case 0x7F: return ValueType::kI32;
-      case 0x7E: return ValueType::kI64;
-      case 0x7D: return ValueType::kF32;
-      case 0x7C: return ValueType::kF64;
-      case 0x7B: return ValueType::kV128;
-      case 0x70: return ValueType::kFuncRef;
-      case 0x6F: return ValueType::kExternRef;
+      case 0x7F:
+        return ValueType::kI32;
+      case 0x7E:
+        return ValueType::kI64;
+      case 0x7D:
+        return ValueType::kF32;
+      case 0x7C:
+        return ValueType::kF64;
+      case 0x7B:
+        return ValueType::kV128;
+      case 0x70:
+        return ValueType::kFuncRef;
+      case 0x6F:
+        return ValueType::kExternRef;
       default:
         return Error(ErrorCode::kUnsupported, "invalid wasm binary: " + std::string(what) + " at offset " +
                                                   std::to_string(at) + ": unsupported value type " + Hex(b));
@@ -165,7 +173,8 @@ Status ForEachSection(std::span<const uint8_t> bytes, Visit&& visit) {
 }
 
 Status ExpectEnd(const Cursor& c, const char* section) {
-  if (!c.at_end()) return c.Fail(section, std::to_string(c.remaining()) + " unread bytes at the end of the section");
+  if (!c.at_end())
+    return c.Fail(section, std::to_string(c.remaining()) + " unread bytes at the end of the section");
   return OkStatus();
 }
 
@@ -179,8 +188,8 @@ Result<WasmModuleInfo> ReadWasmModuleInfo(std::span<const uint8_t> wasm_bytes) {
 
   auto type_at = [&](uint32_t index, const Cursor& c, const char* what) -> Result<uint32_t> {
     if (index >= types.size()) {
-      return c.Fail(what, "type index " + std::to_string(index) + " out of range (" + std::to_string(types.size()) +
-                              " types)");
+      return c.Fail(what, "type index " + std::to_string(index) + " out of range (" +
+                              std::to_string(types.size()) + " types)");
     }
     return index;
   };
@@ -192,7 +201,8 @@ Result<WasmModuleInfo> ReadWasmModuleInfo(std::span<const uint8_t> wasm_bytes) {
         for (uint32_t i = 0; i < n; ++i) {
           STDB_ASSIGN_OR_RETURN(uint8_t form, c.Byte("type form"));
           if (form != kFuncTypeForm) {
-            return c.Fail("type " + std::to_string(i), "unsupported type form " + Hex(form), ErrorCode::kUnsupported);
+            return c.Fail("type " + std::to_string(i), "unsupported type form " + Hex(form),
+                          ErrorCode::kUnsupported);
           }
           FunctionType type;
           STDB_ASSIGN_OR_RETURN(uint32_t params, c.Count("parameter count"));
@@ -285,15 +295,25 @@ Result<WasmModuleInfo> ReadWasmModuleInfo(std::span<const uint8_t> wasm_bytes) {
             case 0:
               e.kind = ExternKind::kFunction;
               if (index >= function_types.size()) {
-                return c.Fail("export '" + e.name + "'", "function index " + std::to_string(index) + " out of range");
+                return c.Fail("export '" + e.name + "'",
+                              "function index " + std::to_string(index) + " out of range");
               }
               e.type = types[function_types[index]];
               break;
-            case 1: e.kind = ExternKind::kTable; break;
-            case 2: e.kind = ExternKind::kMemory; break;
-            case 3: e.kind = ExternKind::kGlobal; break;
-            case 4: e.kind = ExternKind::kTag; break;
-            default: return c.Fail("export '" + e.name + "'", "unknown export kind " + Hex(kind));
+            case 1:
+              e.kind = ExternKind::kTable;
+              break;
+            case 2:
+              e.kind = ExternKind::kMemory;
+              break;
+            case 3:
+              e.kind = ExternKind::kGlobal;
+              break;
+            case 4:
+              e.kind = ExternKind::kTag;
+              break;
+            default:
+              return c.Fail("export '" + e.name + "'", "unknown export kind " + Hex(kind));
           }
           info.exports.push_back(std::move(e));
         }
@@ -328,8 +348,8 @@ Result<std::vector<uint8_t>> ApplyMemoryCap(std::span<const uint8_t> wasm_bytes,
           if (limits.min > max_pages) {
             return Error(ErrorCode::kResourceExhausted,
                          "module declares an initial memory of " + std::to_string(limits.min) + " pages (" +
-                             std::to_string(uint64_t{limits.min} * kWasmPageSize) + " bytes), above the cap of " +
-                             std::to_string(max_pages) + " pages (" +
+                             std::to_string(uint64_t{limits.min} * kWasmPageSize) +
+                             " bytes), above the cap of " + std::to_string(max_pages) + " pages (" +
                              std::to_string(uint64_t{max_pages} * kWasmPageSize) + " bytes)");
           }
           uint32_t max = std::min(limits.max.value_or(max_pages), max_pages);

@@ -37,10 +37,12 @@ Bytes Module(std::initializer_list<std::pair<uint8_t, Bytes>> sections) {
 }
 
 // type 0: (i32, i64) -> (i32); type 1: () -> ()
-Bytes TypeSection() { return {0x02, 0x60, 0x02, 0x7F, 0x7E, 0x01, 0x7F, 0x60, 0x00, 0x00}; }
+Bytes TypeSection() {
+  return {0x02, 0x60, 0x02, 0x7F, 0x7E, 0x01, 0x7F, 0x60, 0x00, 0x00};
+}
 
-// A module that imports env.f (type 0), defines function 1 (type 1) and one memory, and exports both functions
-// and the memory.
+// A module that imports env.f (type 0), defines function 1 (type 1) and one memory, and exports both
+// functions and the memory.
 Bytes SampleModule(Bytes memory_limits) {
   Bytes imports = {0x01};
   Name(imports, "env");
@@ -115,7 +117,8 @@ TEST(WasmBinaryTest, ForgedCountsAndIndexesAreRefusedBeforeAllocating) {
   Leb(huge_import_count, 0xFFFFFFFF);
   auto r = ReadWasmModuleInfo(Module({{2, huge_import_count}}));
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message().find("exceeds the bytes that remain"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("exceeds the bytes that remain"), std::string::npos)
+      << r.error().message();
 
   Bytes bad_type_index = {0x01, 0x07};  // one function of type 7, but there is no type section
   r = ReadWasmModuleInfo(Module({{3, bad_type_index}}));
@@ -127,7 +130,8 @@ TEST(WasmBinaryTest, ForgedCountsAndIndexesAreRefusedBeforeAllocating) {
   bad_export.insert(bad_export.end(), {0x00, 0x05});
   r = ReadWasmModuleInfo(Module({{7, bad_export}}));
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.error().message().find("function index 5 out of range"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("function index 5 out of range"), std::string::npos)
+      << r.error().message();
 }
 
 TEST(WasmBinaryTest, UnsupportedConstructsSayWhat) {
@@ -171,10 +175,10 @@ TEST(WasmBinaryTest, MemoryCapSetsOrLowersTheMaximum) {
     EXPECT_TRUE(info.ok());
     return info->memories.at(0).maximum_pages;
   };
-  EXPECT_EQ(maximum_after_cap({0x00, 0x01}, 100), 100u);           // no maximum: the cap
+  EXPECT_EQ(maximum_after_cap({0x00, 0x01}, 100), 100u);              // no maximum: the cap
   EXPECT_EQ(maximum_after_cap({0x01, 0x01, 0xE8, 0x07}, 100), 100u);  // 1000 lowered to 100
-  EXPECT_EQ(maximum_after_cap({0x01, 0x01, 0x20}, 100), 32u);       // 32 kept
-  EXPECT_EQ(maximum_after_cap({0x00, 0x64}, 100), 100u);           // initial == cap is fine
+  EXPECT_EQ(maximum_after_cap({0x01, 0x01, 0x20}, 100), 32u);         // 32 kept
+  EXPECT_EQ(maximum_after_cap({0x00, 0x64}, 100), 100u);              // initial == cap is fine
 
   auto over = ApplyMemoryCap(SampleModule({0x00, 0x65}), 100);
   ASSERT_FALSE(over.ok());

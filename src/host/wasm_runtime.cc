@@ -9,13 +9,20 @@ namespace stdb::host {
 
 std::string_view ValueTypeName(ValueType type) {
   switch (type) {
-    case ValueType::kI32: return "i32";
-    case ValueType::kI64: return "i64";
-    case ValueType::kF32: return "f32";
-    case ValueType::kF64: return "f64";
-    case ValueType::kV128: return "v128";
-    case ValueType::kFuncRef: return "funcref";
-    case ValueType::kExternRef: return "externref";
+    case ValueType::kI32:
+      return "i32";
+    case ValueType::kI64:
+      return "i64";
+    case ValueType::kF32:
+      return "f32";
+    case ValueType::kF64:
+      return "f64";
+    case ValueType::kV128:
+      return "v128";
+    case ValueType::kFuncRef:
+      return "funcref";
+    case ValueType::kExternRef:
+      return "externref";
   }
   return "?";
 }
@@ -23,11 +30,21 @@ std::string_view ValueTypeName(ValueType type) {
 std::string WasmValue::ToString() const {
   char buf[64];
   switch (type_) {
-    case ValueType::kI32: std::snprintf(buf, sizeof buf, "i32:%" PRId32, i32()); break;
-    case ValueType::kI64: std::snprintf(buf, sizeof buf, "i64:%" PRId64, i64()); break;
-    case ValueType::kF32: std::snprintf(buf, sizeof buf, "f32:%.9g", static_cast<double>(f32())); break;
-    case ValueType::kF64: std::snprintf(buf, sizeof buf, "f64:%.17g", f64()); break;
-    default: std::snprintf(buf, sizeof buf, "%s:?", std::string(ValueTypeName(type_)).c_str()); break;
+    case ValueType::kI32:
+      std::snprintf(buf, sizeof buf, "i32:%" PRId32, i32());
+      break;
+    case ValueType::kI64:
+      std::snprintf(buf, sizeof buf, "i64:%" PRId64, i64());
+      break;
+    case ValueType::kF32:
+      std::snprintf(buf, sizeof buf, "f32:%.9g", static_cast<double>(f32()));
+      break;
+    case ValueType::kF64:
+      std::snprintf(buf, sizeof buf, "f64:%.17g", f64());
+      break;
+    default:
+      std::snprintf(buf, sizeof buf, "%s:?", std::string(ValueTypeName(type_)).c_str());
+      break;
   }
   return buf;
 }
@@ -43,15 +60,22 @@ std::string TypeList(const std::vector<ValueType>& types) {
 }
 }  // namespace
 
-std::string FunctionType::ToString() const { return TypeList(params) + " -> " + TypeList(results); }
+std::string FunctionType::ToString() const {
+  return TypeList(params) + " -> " + TypeList(results);
+}
 
 std::string_view ExternKindName(ExternKind kind) {
   switch (kind) {
-    case ExternKind::kFunction: return "function";
-    case ExternKind::kTable: return "table";
-    case ExternKind::kMemory: return "memory";
-    case ExternKind::kGlobal: return "global";
-    case ExternKind::kTag: return "tag";
+    case ExternKind::kFunction:
+      return "function";
+    case ExternKind::kTable:
+      return "table";
+    case ExternKind::kMemory:
+      return "memory";
+    case ExternKind::kGlobal:
+      return "global";
+    case ExternKind::kTag:
+      return "tag";
   }
   return "?";
 }
@@ -65,8 +89,9 @@ const ExportDescriptor* WasmModuleInfo::FindExport(std::string_view name) const 
 Result<std::span<uint8_t>> MemoryRange(std::span<uint8_t> memory, uint64_t ptr, uint64_t len) {
   // Written so that ptr + len cannot overflow.
   if (ptr > memory.size() || len > memory.size() - ptr) {
-    return Error(ErrorCode::kInvalidArgument, "memory range [" + std::to_string(ptr) + ", " + std::to_string(ptr) +
-                                                  " + " + std::to_string(len) + ") is outside linear memory (" +
+    return Error(ErrorCode::kInvalidArgument, "memory range [" + std::to_string(ptr) + ", " +
+                                                  std::to_string(ptr) + " + " + std::to_string(len) +
+                                                  ") is outside linear memory (" +
                                                   std::to_string(memory.size()) + " bytes)");
   }
   return memory.subspan(static_cast<size_t>(ptr), static_cast<size_t>(len));
@@ -86,12 +111,18 @@ Status WriteMemory(std::span<uint8_t> memory, uint64_t ptr, std::span<const uint
 
 std::string_view CallErrorKindName(CallErrorKind kind) {
   switch (kind) {
-    case CallErrorKind::kTrap: return "trap";
-    case CallErrorKind::kInterrupted: return "interrupted";
-    case CallErrorKind::kHostError: return "host error";
-    case CallErrorKind::kMissingExport: return "missing export";
-    case CallErrorKind::kBadArguments: return "bad arguments";
-    case CallErrorKind::kInternal: return "internal";
+    case CallErrorKind::kTrap:
+      return "trap";
+    case CallErrorKind::kInterrupted:
+      return "interrupted";
+    case CallErrorKind::kHostError:
+      return "host error";
+    case CallErrorKind::kMissingExport:
+      return "missing export";
+    case CallErrorKind::kBadArguments:
+      return "bad arguments";
+    case CallErrorKind::kInternal:
+      return "internal";
   }
   return "?";
 }
@@ -114,7 +145,8 @@ CallResult CallResult::Failure(CallErrorKind kind, Error error) {
 
 Result<ExportHandle> WasmInstance::FindFunction(std::string_view name) const {
   auto index = ExportIndex(name);
-  if (!index) return Error(ErrorCode::kNotFound, "module has no exported function '" + std::string(name) + "'");
+  if (!index)
+    return Error(ErrorCode::kNotFound, "module has no exported function '" + std::string(name) + "'");
   return ExportHandle(this, *index);
 }
 

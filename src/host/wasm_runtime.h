@@ -7,22 +7,23 @@
 //   HostImport    a C++ function the module imports, bound by (module, name, signature).
 // No engine type appears here; the V8 backend lives in v8_runtime.h/.cc, and CreateWasmEngine() returns it.
 //
-// Failures the caller must tell apart come back as a CallResult whose CallErrorKind says what happened: the module
-// trapped (with the engine's message), the call ran past its time budget, a host import raised an error, the export
-// does not exist, or the arguments do not match its signature. A trap or an interrupt leaves the instance callable;
-// whether to keep it (its globals and heap may be half-updated) is the caller's policy.
+// Failures the caller must tell apart come back as a CallResult whose CallErrorKind says what happened: the
+// module trapped (with the engine's message), the call ran past its time budget, a host import raised an
+// error, the export does not exist, or the arguments do not match its signature. A trap or an interrupt
+// leaves the instance callable; whether to keep it (its globals and heap may be half-updated) is the caller's
+// policy.
 //
 // Limits, enforced per engine: a wall-clock budget per top-level call (EngineOptions::call_budget; a watchdog
 // interrupts the call, and a late interrupt never hits the next call) and a linear-memory cap
-// (EngineOptions::max_memory_bytes; a module that declares more initial memory is refused at Instantiate, and
-// memory.grow past the cap returns -1 inside the module).
+// (EngineOptions::max_memory_bytes; a module that declares more initial memory is refused by Compile, before
+// any memory is reserved, and memory.grow past the cap returns -1 inside the module).
 //
-// Thread-safety: InitializeWasmRuntime() and CreateWasmEngine() may be called from any thread. A WasmEngine and
-// everything it creates (modules, instances, host calls) must be used only on the thread that created the
-// engine; calls from another thread are refused with an error. The exceptions are WasmEngine::InterruptCall() and
-// WasmEngine::stats(), which any thread may call while the engine is alive. Distinct engines may run concurrently
-// on distinct threads. Modules and instances keep their engine's state alive, so they may outlive the WasmEngine
-// object, but they must still be destroyed on the engine's thread.
+// Thread-safety: InitializeWasmRuntime() and CreateWasmEngine() may be called from any thread. A WasmEngine
+// and everything it creates (modules, instances, host calls) must be used only on the thread that created the
+// engine; calls from another thread are refused with an error. The exceptions are WasmEngine::InterruptCall()
+// and WasmEngine::stats(), which any thread may call while the engine is alive. Distinct engines may run
+// concurrently on distinct threads. Modules and instances keep their engine's state alive, so they may
+// outlive the WasmEngine object, but they must still be destroyed on the engine's thread.
 #pragma once
 
 #include <array>
@@ -45,7 +46,7 @@ inline constexpr uint64_t kWasmPageSize = 64 * 1024;
 // wasm32 addresses at most 4 GiB.
 inline constexpr uint32_t kMaxWasm32Pages = 65536;
 
-// ---- Values and signatures -------------------------------------------------------------------------------------
+// ---- Values and signatures ----------------------------------------------------------------------
 
 enum class ValueType : uint8_t { kI32, kI64, kF32, kF64, kV128, kFuncRef, kExternRef };
 
@@ -53,10 +54,12 @@ enum class ValueType : uint8_t { kI32, kI64, kF32, kF64, kV128, kFuncRef, kExter
 std::string_view ValueTypeName(ValueType type);
 
 // Only numeric types cross the host boundary; v128 and references appear in signatures but cannot be passed.
-inline bool IsNumeric(ValueType type) { return type <= ValueType::kF64; }
+inline bool IsNumeric(ValueType type) {
+  return type <= ValueType::kF64;
+}
 
-// One numeric wasm value. Trivially copyable, 16 bytes; integers are stored as their two's-complement bits so that
-// u32/u64 views of i32/i64 are free.
+// One numeric wasm value. Trivially copyable, 16 bytes; integers are stored as their two's-complement bits so
+// that u32/u64 views of i32/i64 are free.
 class WasmValue {
  public:
   WasmValue() = default;
@@ -74,7 +77,9 @@ class WasmValue {
   double f64() const { return std::bit_cast<double>(bits_); }
 
   // Bitwise equality (so NaNs with equal payloads compare equal).
-  friend bool operator==(const WasmValue& a, const WasmValue& b) { return a.type_ == b.type_ && a.bits_ == b.bits_; }
+  friend bool operator==(const WasmValue& a, const WasmValue& b) {
+    return a.type_ == b.type_ && a.bits_ == b.bits_;
+  }
   // "i32:5", "i64:-1", "f64:0.5"; for messages and test output.
   std::string ToString() const;
 
@@ -93,7 +98,7 @@ struct FunctionType {
   std::string ToString() const;
 };
 
-// ---- Module description ------------------------------------------------------------------------------------------
+// ---- Module description -------------------------------------------------------------------------
 
 enum class ExternKind : uint8_t { kFunction, kTable, kMemory, kGlobal, kTag };
 
@@ -131,14 +136,14 @@ struct WasmModuleInfo {
   const ExportDescriptor* FindExport(std::string_view name) const;
 };
 
-// ---- Linear memory helpers ---------------------------------------------------------------------------------------
+// ---- Linear memory helpers ----------------------------------------------------------------------
 
 // The bytes [ptr, ptr + len) of `memory`, or an error naming the range when it does not lie inside.
 Result<std::span<uint8_t>> MemoryRange(std::span<uint8_t> memory, uint64_t ptr, uint64_t len);
 Status ReadMemory(std::span<uint8_t> memory, uint64_t ptr, std::span<uint8_t> out);
 Status WriteMemory(std::span<uint8_t> memory, uint64_t ptr, std::span<const uint8_t> bytes);
 
-// ---- Host imports --------------------------------------------------------------------------------------------------
+// ---- Host imports -------------------------------------------------------------------------------
 
 // Host functions take at most this many parameters (the widest spacetime import takes 8).
 inline constexpr size_t kMaxHostParams = 32;
@@ -146,13 +151,14 @@ inline constexpr size_t kMaxHostParams = 32;
 // The context of one call from wasm into a host function: its arguments, the instance's linear memory and the
 // place for its result. It lives on the stack for the duration of the host function.
 //
-// The memory is fetched afresh on every Memory() call, because memory.grow replaces the buffer. Spans obtained
-// from it are valid until the host function returns or calls back into wasm.
+// The memory is fetched afresh on every Memory() call, because memory.grow replaces the buffer. Spans
+// obtained from it are valid until the host function returns or calls back into wasm.
 //
 // Backends construct it; tests may construct it directly to exercise a host function without an engine.
 class HostCall {
  public:
-  // Returns the current linear memory, or an empty span when the module exports none.
+  // Returns the current linear memory, or an empty span when the module exports none (or, during the start
+  // function, before the instance's exports exist).
   using MemoryFetcher = std::span<uint8_t> (*)(void* state);
 
   HostCall(const ImportDescriptor& import, std::span<const WasmValue> args, MemoryFetcher fetch_memory,
@@ -174,7 +180,9 @@ class HostCall {
   double ArgF64(size_t i) const { return args_[i].f64(); }
 
   std::span<uint8_t> Memory() { return fetch_memory_ ? fetch_memory_(memory_state_) : std::span<uint8_t>(); }
-  Result<std::span<uint8_t>> MemoryRange(uint64_t ptr, uint64_t len) { return host::MemoryRange(Memory(), ptr, len); }
+  Result<std::span<uint8_t>> MemoryRange(uint64_t ptr, uint64_t len) {
+    return host::MemoryRange(Memory(), ptr, len);
+  }
   Status ReadMemory(uint64_t ptr, std::span<uint8_t> out) { return host::ReadMemory(Memory(), ptr, out); }
   Status WriteMemory(uint64_t ptr, std::span<const uint8_t> bytes) {
     return host::WriteMemory(Memory(), ptr, bytes);
@@ -192,9 +200,10 @@ class HostCall {
   std::optional<WasmValue> result_;
 };
 
-// A host function: a plain function pointer plus user data, so that a call costs no allocation. Returning an error
-// raises a trap in the module; the error, unchanged (code and message), becomes the error of the outer call with
-// kind kHostError, even if the module tried to catch it.
+// A host function: a plain function pointer plus user data, so that a call costs no allocation. Returning an
+// error raises a trap in the module; the error, unchanged (code and message), becomes the error of the outer
+// call with kind kHostError, even if the module tried to catch it. (A C++ exception escaping a host function
+// is caught and treated the same way, with code kInternal.)
 using HostFunction = Status (*)(HostCall& call, void* user_data);
 
 struct HostImport {
@@ -205,12 +214,12 @@ struct HostImport {
   void* user_data = nullptr;
 };
 
-// ---- Calls ---------------------------------------------------------------------------------------------------------
+// ---- Calls --------------------------------------------------------------------------------------
 
 enum class CallErrorKind : uint8_t {
-  kTrap,           // the module trapped: unreachable, out-of-bounds access, divide by zero, stack overflow, ...
-  kInterrupted,    // the call ran past its time budget, or InterruptCall() stopped it
-  kHostError,      // a host import returned an error; error() is that error
+  kTrap,         // the module trapped: unreachable, out-of-bounds access, divide by zero, stack overflow, ...
+  kInterrupted,  // the call ran past its time budget, or InterruptCall() stopped it
+  kHostError,    // a host import returned an error; error() is that error
   kMissingExport,  // no exported function of that name
   kBadArguments,   // argument count or types do not match the export's signature
   kInternal,       // misuse (wrong thread, handle from another instance) or an engine failure
@@ -291,7 +300,7 @@ class ExportHandle {
   uint32_t index_ = 0;
 };
 
-// ---- Engine objects ------------------------------------------------------------------------------------------------
+// ---- Engine objects -----------------------------------------------------------------------------
 
 class WasmModule {
  public:
@@ -318,10 +327,12 @@ class WasmInstance {
     return Call(name, std::span<const WasmValue>(args.begin(), args.size()));
   }
 
-  // The exported linear memory ("memory", else the first exported memory); empty if there is none. Invalid after
-  // the next call into the instance (memory.grow replaces it).
+  // The exported linear memory ("memory", else the first exported memory); empty if there is none. Invalid
+  // after the next call into the instance (memory.grow replaces it).
   virtual std::span<uint8_t> Memory() = 0;
-  Result<std::span<uint8_t>> MemoryRange(uint64_t ptr, uint64_t len) { return host::MemoryRange(Memory(), ptr, len); }
+  Result<std::span<uint8_t>> MemoryRange(uint64_t ptr, uint64_t len) {
+    return host::MemoryRange(Memory(), ptr, len);
+  }
   Status ReadMemory(uint64_t ptr, std::span<uint8_t> out) { return host::ReadMemory(Memory(), ptr, out); }
   Status WriteMemory(uint64_t ptr, std::span<const uint8_t> bytes) {
     return host::WriteMemory(Memory(), ptr, bytes);
@@ -344,25 +355,25 @@ struct EngineOptions {
 
 // Counters of one engine; readable from any thread.
 struct EngineStats {
-  uint64_t calls = 0;                  // top-level calls started (including instantiations)
-  uint64_t budget_interrupts = 0;      // calls stopped by the watchdog
-  uint64_t requested_interrupts = 0;   // calls stopped by InterruptCall
-  uint64_t stale_interrupts = 0;       // interrupt requests that arrived after their call ended, and were ignored
+  uint64_t calls = 0;                 // top-level calls started (including instantiations)
+  uint64_t budget_interrupts = 0;     // calls stopped by the watchdog
+  uint64_t requested_interrupts = 0;  // calls stopped by InterruptCall
+  uint64_t stale_interrupts = 0;  // interrupt requests that arrived after their call ended, and were ignored
 };
 
 class WasmEngine {
  public:
   virtual ~WasmEngine() = default;
 
-  // Validates and compiles. Invalid bytes give kDecode with the reason. Applies this engine's memory cap to the
-  // module's declared maximum memory.
+  // Validates and compiles. Invalid bytes give kDecode with the reason. Applies this engine's memory cap to
+  // the module's declared maximum memory.
   virtual Result<std::unique_ptr<WasmModule>> Compile(std::span<const uint8_t> wasm_bytes) = 0;
 
-  // Instantiates a module compiled by this engine. Every import the module declares must be among `imports` with
-  // the same signature (extra host imports are ignored); only function imports are supported. Runs the module's
-  // start function, if any, under the call budget.
+  // Instantiates a module compiled by this engine. Every import the module declares must be among `imports`
+  // with the same signature (extra host imports are ignored); only function imports are supported. Runs the
+  // module's start function, if any, under the call budget.
   virtual Result<std::unique_ptr<WasmInstance>> Instantiate(const WasmModule& module,
-                                                             std::span<const HostImport> imports) = 0;
+                                                            std::span<const HostImport> imports) = 0;
 
   virtual std::chrono::milliseconds call_budget() const = 0;
   virtual void set_call_budget(std::chrono::milliseconds budget) = 0;
@@ -371,14 +382,14 @@ class WasmEngine {
 
   // The id of the most recent top-level call (0 before the first). Engine thread only.
   virtual uint64_t last_call_id() const = 0;
-  // Any thread: stops call `call_id` if it is still running when the engine notices the request; a request that
-  // arrives after that call ended is ignored, so it can never stop a later call.
+  // Any thread: stops call `call_id` if it is still running when the engine notices the request; a request
+  // that arrives after that call ended is ignored, so it can never stop a later call.
   virtual void InterruptCall(uint64_t call_id) = 0;
 
   virtual EngineStats stats() const = 0;
 };
 
-// ---- Process-wide setup ----------------------------------------------------------------------------------------------
+// ---- Process-wide setup -------------------------------------------------------------------------
 
 struct RuntimeOptions {
   // Hard ceiling on any linear memory in the process (the engine's own flag); engines may set lower caps.
@@ -392,9 +403,9 @@ struct RuntimeOptions {
   friend bool operator==(const RuntimeOptions&, const RuntimeOptions&) = default;
 };
 
-// Initialises the engine once per process. Later calls with the same options succeed and do nothing; with other
-// options they fail, because the engine cannot be reconfigured. CreateWasmEngine initialises with the defaults if
-// this was never called.
+// Initialises the engine once per process. Later calls with the same options succeed and do nothing; with
+// other options they fail, because the engine cannot be reconfigured. CreateWasmEngine initialises with the
+// defaults if this was never called.
 Status InitializeWasmRuntime(const RuntimeOptions& options = {});
 
 // A new engine of the default backend (V8).

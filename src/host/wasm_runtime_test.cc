@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,9 +32,11 @@ std::vector<uint8_t> LoadWasm(const std::string& name) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::string AsString(std::span<const uint8_t> bytes) { return std::string(bytes.begin(), bytes.end()); }
+std::string AsString(std::span<const uint8_t> bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
 
-// ---- Host functions of basic.wat ----------------------------------------------------------------------------------
+// ---- Host functions of basic.wat ----------------------------------------------------------------
 
 Status Upper(HostCall& call, void*) {
   STDB_ASSIGN_OR_RETURN(auto bytes, call.MemoryRange(call.ArgU32(0), call.ArgU32(1)));
@@ -74,7 +77,9 @@ Status Reenter(HostCall& call, void* user_data) {
   return OkStatus();
 }
 
-Status ReturnsNothing(HostCall&, void*) { return OkStatus(); }
+Status ReturnsNothing(HostCall&, void*) {
+  return OkStatus();
+}
 
 struct BasicImports {
   WasmInstance* self = nullptr;
@@ -129,7 +134,7 @@ class WasmRuntimeTest : public ::testing::Test {
   }
 };
 
-// ---- Smoke -------------------------------------------------------------------------------------------------------
+// ---- Smoke --------------------------------------------------------------------------------------
 
 Status AddOne(HostCall& call, void* user_data) {
   ++*static_cast<int*>(user_data);
@@ -154,7 +159,7 @@ TEST(V8SmokeTest, CompileInstantiateAndCallWithOneHostImport) {
   EXPECT_EQ(host_calls, 1);
 }
 
-// ---- Module description ----------------------------------------------------------------------------------------
+// ---- Module description -------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, ModuleInfoListsImportsExportsAndCappedMemory) {
   auto engine = NewEngine();
@@ -182,7 +187,7 @@ TEST_F(WasmRuntimeTest, ModuleInfoListsImportsExportsAndCappedMemory) {
   EXPECT_EQ(engine->max_memory_pages(), 16384u);
 }
 
-// ---- Calls ---------------------------------------------------------------------------------------------------------
+// ---- Calls --------------------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, CallsThroughACachedHandle) {
   auto engine = NewEngine();
@@ -197,7 +202,8 @@ TEST_F(WasmRuntimeTest, CallsThroughACachedHandle) {
     ASSERT_EQ(r.value().i32(), -i);
   }
   // i32 arithmetic wraps.
-  CallResult r = instance->Call(*add, {WasmValue::I32(std::numeric_limits<int32_t>::max()), WasmValue::I32(1)});
+  CallResult r =
+      instance->Call(*add, {WasmValue::I32(std::numeric_limits<int32_t>::max()), WasmValue::I32(1)});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().i32(), std::numeric_limits<int32_t>::min());
 
@@ -222,7 +228,9 @@ TEST_F(WasmRuntimeTest, HostImportReadsAndWritesLinearMemory) {
 
   // Bytes written from C++ are what the module (and its host import) sees.
   std::string text = "abc xyz";
-  ASSERT_TRUE(instance->WriteMemory(1000, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size())).ok());
+  ASSERT_TRUE(
+      instance->WriteMemory(1000, std::span(reinterpret_cast<const uint8_t*>(text.data()), text.size()))
+          .ok());
   r = instance->Call("shout", {WasmValue::I32(1000), WasmValue::I32(7)});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().i32(), 6);
@@ -257,15 +265,20 @@ TEST_F(WasmRuntimeTest, I64ParamsAndResultsIncludingSevenI64Params) {
   auto instance = Basic(*engine, imports);
   ASSERT_TRUE(instance);
 
-  for (int64_t v : {int64_t{0}, int64_t{-1}, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max(),
-                    int64_t{0x123456789abcdef0}}) {
+  for (int64_t v : {int64_t{0}, int64_t{-1}, std::numeric_limits<int64_t>::min(),
+                    std::numeric_limits<int64_t>::max(), int64_t{0x123456789abcdef0}}) {
     CallResult r = instance->Call("echo_i64", {WasmValue::I64(v)});
     ASSERT_TRUE(r.ok()) << r.error().message();
     EXPECT_EQ(r.value(), WasmValue::I64(v));
   }
 
-  int64_t seven[7] = {1, -2, 3, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(),
-                      int64_t{0x0102030405060708}, -7};
+  int64_t seven[7] = {1,
+                      -2,
+                      3,
+                      std::numeric_limits<int64_t>::max(),
+                      std::numeric_limits<int64_t>::min(),
+                      int64_t{0x0102030405060708},
+                      -7};
   std::vector<WasmValue> args;
   for (int64_t v : seven) args.push_back(WasmValue::I64(v));
   CallResult mixed = instance->Call("mix7", args);
@@ -278,7 +291,7 @@ TEST_F(WasmRuntimeTest, I64ParamsAndResultsIncludingSevenI64Params) {
   EXPECT_EQ(via_host.value().i64(), WeightedSum7(seven));
 
   // The __call_reducer__ shape: i32, seven i64 (identity words, connection id, timestamp), i32, i32.
-  uint64_t words[7] = {0xFFFFFFFFFFFFFFFFull, 0x8000000000000000ull, 1, 0xDEADBEEFCAFEBABEull, 0, 42,
+  uint64_t words[7] = {0xFFFFFFFFFFFFFFFFull,   0x8000000000000000ull, 1, 0xDEADBEEFCAFEBABEull, 0, 42,
                        1'700'000'000'000'000ull};
   std::vector<WasmValue> reducer_args = {WasmValue::I32(3)};
   for (uint64_t w : words) reducer_args.push_back(WasmValue::I64(static_cast<int64_t>(w)));
@@ -322,7 +335,7 @@ TEST_F(WasmRuntimeTest, HostImportMayCallBackIntoTheInstance) {
   EXPECT_EQ(r.value().i32(), 105);
 }
 
-// ---- Errors of calls -------------------------------------------------------------------------------------------------
+// ---- Errors of calls ----------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, EachTrapKindGivesItsMessageAndLeavesTheInstanceUsable) {
   auto engine = NewEngine();
@@ -338,7 +351,9 @@ TEST_F(WasmRuntimeTest, EachTrapKindGivesItsMessageAndLeavesTheInstanceUsable) {
       {"trap_unreachable", {}, "unreachable"},
       {"load", {WasmValue::I32(-16)}, "memory access out of bounds"},
       {"div", {WasmValue::I32(1), WasmValue::I32(0)}, "divide by zero"},
-      {"div", {WasmValue::I32(std::numeric_limits<int32_t>::min()), WasmValue::I32(-1)}, "divide result unrepresentable"},
+      {"div",
+       {WasmValue::I32(std::numeric_limits<int32_t>::min()), WasmValue::I32(-1)},
+       "divide result unrepresentable"},
       {"recurse", {WasmValue::I32(0)}, "Maximum call stack size exceeded"},
   };
   for (const Case& c : cases) {
@@ -425,7 +440,8 @@ TEST_F(WasmRuntimeTest, WrongArgumentCountOrTypesAreRefused) {
   CallResult too_few = instance->Call("add", {WasmValue::I32(1)});
   ASSERT_FALSE(too_few.ok());
   EXPECT_EQ(too_few.error_kind(), CallErrorKind::kBadArguments);
-  EXPECT_NE(too_few.error().message().find("(i32, i32) -> (i32)"), std::string::npos) << too_few.error().message();
+  EXPECT_NE(too_few.error().message().find("(i32, i32) -> (i32)"), std::string::npos)
+      << too_few.error().message();
   CallResult wrong_type = instance->Call("add", {WasmValue::I32(1), WasmValue::I64(2)});
   ASSERT_FALSE(wrong_type.ok());
   EXPECT_EQ(wrong_type.error_kind(), CallErrorKind::kBadArguments);
@@ -465,7 +481,7 @@ TEST_F(WasmRuntimeTest, InstancesHaveTheirOwnMemoryAndGlobals) {
   EXPECT_EQ(AsString(*(*b)->MemoryRange(16, 5)), "hello");
 }
 
-// ---- Runaway calls -------------------------------------------------------------------------------------------------
+// ---- Runaway calls ------------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, InfiniteLoopIsInterruptedAfterItsBudgetAndTheEngineWorksAfterwards) {
   auto engine = NewEngine({.call_budget = 100ms});
@@ -522,6 +538,43 @@ TEST_F(WasmRuntimeTest, BudgetCanBeChangedAndDisabled) {
   EXPECT_NE(r.error().message().find("time budget of 50 ms"), std::string::npos) << r.error().message();
 }
 
+// user_data: WasmInstance** as for Reenter; runs the instance's "spin" export from inside a host import.
+Status ReenterSpin(HostCall& call, void* user_data) {
+  auto* instance = *static_cast<WasmInstance**>(user_data);
+  STDB_RETURN_IF_ERROR(instance->Call("spin", {}).status());
+  call.Return(WasmValue::I32(0));
+  return OkStatus();
+}
+
+TEST_F(WasmRuntimeTest, BudgetStopsARunawayCallNestedInsideAHostImport) {
+  auto engine = NewEngine({.call_budget = 100ms});
+  BasicImports imports;
+  imports.Find("reenter").function = &ReenterSpin;
+  auto instance = Basic(*engine, imports);
+  ASSERT_TRUE(instance);
+  CallResult r = instance->Call("call_reenter", {WasmValue::I32(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_kind(), CallErrorKind::kInterrupted) << r.error().message();
+  ExpectAddWorks(*instance);
+}
+
+Status Throws(HostCall&, void*) {
+  throw std::runtime_error("boom");
+}
+
+TEST_F(WasmRuntimeTest, HostFunctionThatThrowsBecomesAHostError) {
+  auto engine = NewEngine();
+  BasicImports imports;
+  imports.Find("fail").function = &Throws;
+  auto instance = Basic(*engine, imports);
+  ASSERT_TRUE(instance);
+  CallResult r = instance->Call("call_fail", {WasmValue::I32(1)});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_kind(), CallErrorKind::kHostError);
+  EXPECT_EQ(r.error().message(), "host import env.fail threw: boom");
+  ExpectAddWorks(*instance);
+}
+
 TEST_F(WasmRuntimeTest, LateInterruptDoesNotAffectTheNextCall) {
   auto engine = NewEngine();
   BasicImports imports;
@@ -530,8 +583,8 @@ TEST_F(WasmRuntimeTest, LateInterruptDoesNotAffectTheNextCall) {
   ExpectAddWorks(*instance);
   uint64_t finished_call = engine->last_call_id();
   ASSERT_NE(finished_call, 0u);
-  // The request is queued while no call runs (as when a watchdog fires just as a call returns); V8 delivers it
-  // during the next call, which must not be stopped.
+  // The request is queued while no call runs (as when a watchdog fires just as a call returns); V8 delivers
+  // it during the next call, which must not be stopped.
   engine->InterruptCall(finished_call);
   CallResult r = instance->Call("spin_for", {WasmValue::I64(10'000'000)});
   ASSERT_TRUE(r.ok()) << r.error().message();
@@ -591,7 +644,7 @@ TEST_F(WasmRuntimeTest, StartFunctionRunsUnderTheBudget) {
   ExpectAddWorks(*basic);
 }
 
-// ---- Memory cap ------------------------------------------------------------------------------------------------------
+// ---- Memory cap ---------------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, InitialMemoryAboveTheDefaultCapIsRefused) {
   auto engine = NewEngine();
@@ -640,7 +693,7 @@ TEST_F(WasmRuntimeTest, MemoryGrowPastTheCapReturnsMinusOne) {
   ASSERT_TRUE(r.ok()) << r.error().message();
 }
 
-// ---- Linking -----------------------------------------------------------------------------------------------------
+// ---- Linking ------------------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, MissingImportIsRefusedWithItsName) {
   auto engine = NewEngine();
@@ -673,8 +726,9 @@ TEST_F(WasmRuntimeTest, SignatureMismatchIsRefused) {
   imports.Find("upper").type = {{I32}, {I32}};
   auto instance = engine->Instantiate(*module, imports.list);
   ASSERT_FALSE(instance.ok());
-  EXPECT_EQ(instance.error().message(),
-            "import env.upper has signature (i32, i32) -> (i32) in the module but (i32) -> (i32) in the host");
+  EXPECT_EQ(
+      instance.error().message(),
+      "import env.upper has signature (i32, i32) -> (i32) in the module but (i32) -> (i32) in the host");
 }
 
 TEST_F(WasmRuntimeTest, MemoryImportIsRefused) {
@@ -697,7 +751,7 @@ TEST_F(WasmRuntimeTest, ModuleOfAnotherEngineIsRefused) {
   EXPECT_NE(instance.error().message().find("another engine"), std::string::npos);
 }
 
-// ---- Invalid modules -------------------------------------------------------------------------------------------------
+// ---- Invalid modules ----------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, InvalidBytesGiveAClearError) {
   auto engine = NewEngine();
@@ -728,7 +782,7 @@ TEST_F(WasmRuntimeTest, InvalidBytesGiveAClearError) {
   EXPECT_NE(r.error().message().find("CompileError"), std::string::npos) << r.error().message();
 }
 
-// ---- Threads ---------------------------------------------------------------------------------------------------------
+// ---- Threads ------------------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, UseFromAnotherThreadIsRefused) {
   auto engine = NewEngine();
@@ -792,7 +846,7 @@ TEST_F(WasmRuntimeTest, InstanceOutlivesItsEngineObject) {
   ExpectAddWorks(*instance);
 }
 
-// ---- Process setup ---------------------------------------------------------------------------------------------------
+// ---- Process setup ------------------------------------------------------------------------------
 
 TEST_F(WasmRuntimeTest, InitializeIsIdempotentAndRefusesReconfiguration) {
   EXPECT_TRUE(InitializeWasmRuntime().ok());
@@ -808,15 +862,17 @@ TEST(HostCallTest, HostFunctionsRunWithoutAnEngine) {
   std::vector<uint8_t> memory = {'a', 'b', 'c', 'd'};
   ImportDescriptor import{"env", "upper", ExternKind::kFunction, {{I32, I32}, {I32}}};
   WasmValue args[2] = {WasmValue::I32(1), WasmValue::I32(2)};
-  HostCall call(import, args, [](void* m) { return std::span<uint8_t>(*static_cast<std::vector<uint8_t>*>(m)); },
-                &memory);
+  HostCall call(
+      import, args, [](void* m) { return std::span<uint8_t>(*static_cast<std::vector<uint8_t>*>(m)); },
+      &memory);
   ASSERT_TRUE(Upper(call, nullptr).ok());
   EXPECT_EQ(call.result(), std::optional<WasmValue>(WasmValue::I32(2)));
   EXPECT_EQ(AsString(memory), "aBCd");
 
   WasmValue bad_args[2] = {WasmValue::I32(3), WasmValue::I32(2)};
-  HostCall out_of_range(import, bad_args, [](void* m) { return std::span<uint8_t>(*static_cast<std::vector<uint8_t>*>(m)); },
-                        &memory);
+  HostCall out_of_range(
+      import, bad_args, [](void* m) { return std::span<uint8_t>(*static_cast<std::vector<uint8_t>*>(m)); },
+      &memory);
   EXPECT_FALSE(Upper(out_of_range, nullptr).ok());
 }
 
