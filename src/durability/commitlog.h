@@ -11,7 +11,8 @@
 // Opening resumes after the last good commit (§3.6):
 // - a last segment holding no more than a header is deleted (and the one before it examined);
 // - the last segment is verified from its last trustworthy offset-index entry (or its start) to its end;
-// - a torn tail (the file ends inside a commit, or zeros where a commit should be) is truncated away and
+// - a torn tail (the file ends inside a commit, zeros stand where a commit header should be, or the damaged
+//   commit ends in zeros covering its checksum: space allocated but never written) is truncated away and
 //   appending continues in that segment; a segment left with only its header resumes at its name's offset;
 // - a complete commit that fails its checksum with nothing valid after it is left as it is and a new segment
 //   starts at the next offset, as the reference does (an error if the segment has no valid commit at all);
