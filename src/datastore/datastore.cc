@@ -76,6 +76,13 @@ std::shared_ptr<const DatabaseView> Datastore::TakeSnapshot() {
                                         [epochs, epoch] { epochs->EndSnapshot(epoch); });
 }
 
+std::unique_ptr<DatabaseView> Datastore::CurrentView() const {
+  std::map<TableId, table::TableView> views;
+  for (const auto& [id, t] : tables_) views.emplace(id, t->view());
+  RebuildNameIndex();
+  return std::make_unique<DatabaseView>(std::move(views), table_names_, next_tx_offset_, nullptr);
+}
+
 const Table* Datastore::GetTable(TableId id) const {
   auto it = tables_.find(id);
   return it == tables_.end() ? nullptr : it->second.get();
@@ -96,9 +103,13 @@ void Datastore::RebuildNameIndex() const {
   if (!names_dirty_) return;
   table_names_.clear();
   index_names_.clear();
+  index_tables_.clear();
   for (const auto& [id, t] : tables_) {
     table_names_[t->schema().name] = id;
-    for (const auto& index : t->schema().indexes) index_names_[index.name] = {id, index.index_id};
+    for (const auto& index : t->schema().indexes) {
+      index_names_[index.name] = {id, index.index_id};
+      index_tables_[index.index_id] = id;
+    }
   }
   // Accessor aliases (module source names) resolve to the canonical objects.
   GetTable(kStTableAccessor)->rows().view().ForEach([&](table::RowId, sats::ByteSpan row) {

@@ -62,6 +62,9 @@ class Datastore {
 
   // A consistent view of the committed state, for readers on any thread. Call between transactions.
   std::shared_ptr<const DatabaseView> TakeSnapshot();
+  // A view of the committed state for the database thread only, valid until the next mutation (no snapshot is
+  // registered, so it costs the writer nothing later).
+  std::unique_ptr<DatabaseView> CurrentView() const;
 
   // Applies one transaction read from the commitlog at `tx_offset` (which must be the next offset).
   Status Replay(const ReplayTx& tx, uint64_t tx_offset);
@@ -102,6 +105,7 @@ class Datastore {
   mutable bool names_dirty_ = true;
   mutable std::map<std::string, TableId, std::less<>> table_names_;     // canonical + aliases
   mutable std::map<std::string, std::pair<TableId, IndexId>, std::less<>> index_names_;
+  mutable std::map<IndexId, TableId> index_tables_;
 };
 
 }  // namespace stdb::datastore

@@ -54,12 +54,14 @@ Result<std::pair<TableId, IndexId>> MutTx::IndexIdFromName(std::string_view name
   return it->second;
 }
 
-std::unique_ptr<DatabaseView> MutTx::View() const {
-  std::map<TableId, table::TableView> views;
-  for (const auto& [id, t] : ds_->tables_) views.emplace(id, t->view());
+Result<TableId> MutTx::TableOfIndex(IndexId index) const {
   ds_->RebuildNameIndex();
-  return std::make_unique<DatabaseView>(std::move(views), ds_->table_names_, ds_->next_tx_offset_, nullptr);
+  auto it = ds_->index_tables_.find(index);
+  if (it == ds_->index_tables_.end()) return Error(ErrorCode::kNoSuchIndex, "no index with id " + std::to_string(index));
+  return it->second;
 }
+
+std::unique_ptr<DatabaseView> MutTx::View() const { return ds_->CurrentView(); }
 
 uint64_t MutTx::RowCount(TableId id) const {
   const Table* t = ds_->GetTable(id);

@@ -47,6 +47,8 @@ class MutTx {
   const TableSchema* Schema(TableId id) const;
   Result<TableId> TableIdFromName(std::string_view name) const;
   Result<std::pair<TableId, IndexId>> IndexIdFromName(std::string_view name) const;
+  // The table an index belongs to (kNoSuchIndex if none).
+  Result<TableId> TableOfIndex(IndexId index) const;
   // A view of the current state, valid until the next mutation.
   std::unique_ptr<DatabaseView> View() const;
   uint64_t RowCount(TableId id) const;
