@@ -472,6 +472,104 @@ Status MutTx::SetAccess(TableId table_id, bool is_public) {
   return OkStatus();
 }
 
+Status MutTx::RefreshSchema(TableId table_id) {
+  STDB_ASSIGN_OR_RETURN(Table * t, WritableTable(table_id));
+  STDB_ASSIGN_OR_RETURN(auto schema, BuildFromSystemTables(table_id));
+  auto old_schema = t->schema_ptr();
+  auto fresh = std::make_shared<const TableSchema>(std::move(schema));
+  // Sequences may have been added or removed: keep the counters of those that remain.
+  std::vector<std::pair<SequenceId, SequenceState>> old_states;
+  for (const auto& q : old_schema->sequences) {
+    auto it = ds_->sequences_.find(q.sequence_id);
+    if (it != ds_->sequences_.end()) old_states.emplace_back(it->first, it->second);
+  }
+  for (const auto& q : old_schema->sequences) ds_->sequences_.erase(q.sequence_id);
+  t->SetSchema(fresh);
+  ds_->RegisterSequences(*fresh);
+  for (const auto& [id, state] : old_states) {
+    auto it = ds_->sequences_.find(id);
+    if (it != ds_->sequences_.end()) {
+      it->second.next = state.next;
+      it->second.allocated = state.allocated;
+    }
+  }
+  Datastore* ds = ds_;
+  PushSchemaUndo([ds, table_id, old_schema, fresh, old_states] {
+    table::Table* tb = ds->MutableTable(table_id);
+    if (!tb) return;
+    for (const auto& q : fresh->sequences) ds->sequences_.erase(q.sequence_id);
+    tb->SetSchema(old_schema);
+    for (const auto& [id, state] : old_states) ds->sequences_[id] = state;
+  });
+  return OkStatus();
+}
+
+Result<table::RowId> MutTx::StTableRowOf(TableId table_id) {
+  const Table* st = ds_->GetTable(kStTable);
+  IndexKey key;
+  key.u64 = table_id;
+  RowId rid = TableIndex::FindFirst(st->FindIndex(1)->view(), key);
+  if (rid == table::kNoRow) return Error(ErrorCode::kNoSuchTable, "no st_table row for table " + std::to_string(table_id));
+  return rid;
+}
+
+Status MutTx::SetPrimaryKey(TableId table_id, std::optional<ColId> column) {
+  STDB_ASSIGN_OR_RETURN(RowId rid, StTableRowOf(table_id));
+  STDB_ASSIGN_OR_RETURN(StTableRow row, StTableRow::Decode(ds_->GetTable(kStTable)->Get(rid)));
+  if (column) row.primary_key = std::vector<ColId>{*column};
+  else row.primary_key.reset();
+  auto updated = Update(kStTable, 1, row.Encode());
+  if (!updated.ok()) return std::move(updated).error();
+  return RefreshSchema(table_id);
+}
+
+Result<SequenceId> MutTx::CreateSequence(TableId table_id, table::SequenceSchema def) {
+  STDB_ASSIGN_OR_RETURN(Table * t, WritableTable(table_id));
+  if (def.column >= t->schema().columns.size() || !t->schema().columns[def.column].type.IsInteger())
+    return Error(ErrorCode::kInvalidArgument, "sequence '" + def.name + "' must be on an integer column");
+  if (def.increment == 0) return Error(ErrorCode::kInvalidArgument, "sequence '" + def.name + "' has increment 0");
+  if (def.min_value > def.start || def.start > def.max_value)
+    return Error(ErrorCode::kInvalidArgument, "sequence '" + def.name + "' needs min <= start <= max");
+  STDB_ASSIGN_OR_RETURN(sats::i128 sid, NextSequenceValue(kStSequenceIdSeq));
+  StSequenceRow row{SequenceId(sid), def.name, table_id, def.column, def.increment, def.start, def.min_value,
+                    def.max_value, def.start};
+  auto r = Insert(kStSequence, row.Encode());
+  if (!r.ok()) return std::move(r).error();
+  STDB_RETURN_IF_ERROR(RefreshSchema(table_id));
+  return SequenceId(sid);
+}
+
+Status MutTx::DropSequence(TableId table_id, SequenceId sequence) {
+  STDB_RETURN_IF_ERROR(DeleteWhere(kStSequence, [&](sats::ByteSpan row) {
+    auto q = StSequenceRow::Decode(row);
+    return q.ok() && q->sequence_id == sequence && q->table_id == table_id;
+  }));
+  return RefreshSchema(table_id);
+}
+
+Status MutTx::SetSchedule(TableId table_id, std::optional<table::ScheduleSchema> schedule) {
+  STDB_RETURN_IF_ERROR(DeleteWhere(kStScheduled, [&](sats::ByteSpan row) {
+    auto q = StScheduledRow::Decode(row);
+    return q.ok() && q->table_id == table_id;
+  }));
+  if (schedule) {
+    STDB_ASSIGN_OR_RETURN(sats::i128 sid, NextSequenceValue(kStScheduledIdSeq));
+    auto r = Insert(kStScheduled, StScheduledRow{uint32_t(sid), table_id, schedule->reducer_name, schedule->name,
+                                                 schedule->at_column}.Encode());
+    if (!r.ok()) return std::move(r).error();
+  }
+  return RefreshSchema(table_id);
+}
+
+Status MutTx::ReplaceRowLevelSecurity(const std::vector<std::pair<TableId, std::string>>& rules) {
+  STDB_RETURN_IF_ERROR(DeleteWhere(kStRowLevelSecurity, [](sats::ByteSpan) { return true; }));
+  for (const auto& [table_id, sql] : rules) {
+    auto r = Insert(kStRowLevelSecurity, StRowLevelSecurityRow{table_id, sql}.Encode());
+    if (!r.ok()) return std::move(r).error();
+  }
+  return OkStatus();
+}
+
 Result<TableId> MutTx::AddColumns(TableId table_id, const std::vector<table::ColumnSchema>& columns,
                                   const std::vector<sats::Bytes>& defaults) {
   if (columns.size() != defaults.size())

@@ -72,6 +72,14 @@ class MutTx {
   Result<IndexId> CreateIndex(TableId table, table::IndexSchema def, std::string constraint_name = "");
   Status DropIndex(TableId table, IndexId index);
   Status SetAccess(TableId table, bool is_public);
+  Status SetPrimaryKey(TableId table, std::optional<ColId> column);
+  // Adds a sequence on an integer column; existing rows keep their values.
+  Result<SequenceId> CreateSequence(TableId table, table::SequenceSchema def);
+  Status DropSequence(TableId table, SequenceId sequence);
+  // Sets or removes the table's schedule (st_scheduled).
+  Status SetSchedule(TableId table, std::optional<table::ScheduleSchema> schedule);
+  // Replaces the row-level-security rules (st_row_level_security) with `rules` (table id, SQL).
+  Status ReplaceRowLevelSecurity(const std::vector<std::pair<TableId, std::string>>& rules);
   // Appends columns, filling existing rows with `defaults` (BSATN of each new column's default value). The table
   // is rebuilt under a new table id (returned), which is how the change reaches the commitlog.
   Result<TableId> AddColumns(TableId table, const std::vector<table::ColumnSchema>& columns,
@@ -112,6 +120,9 @@ class MutTx {
   void PushSchemaUndo(std::function<void()> undo);
   void UndoEntryAt(size_t i);
   Result<TableSchema> BuildFromSystemTables(TableId id);
+  // Re-reads a table's schema from the st_* rows after a metadata change (with undo).
+  Status RefreshSchema(TableId id);
+  Result<table::RowId> StTableRowOf(TableId id);
   Status DeleteWhere(TableId table, const std::function<bool(sats::ByteSpan)>& match);
   void Finish();
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "datastore/test_util.h"
+#include "sats/special_types.h"
 
 namespace stdb::datastore {
 namespace {
@@ -327,6 +328,62 @@ TEST_F(MutTxTest, RandomTransactionsMatchModel) {
     std::sort(want.begin(), want.end());
     ASSERT_EQ(RowsOf(*ds_->GetTable(accounts_)), want) << "after transaction " << txn;
   }
+}
+
+}  // namespace
+}  // namespace stdb::datastore
+
+namespace stdb::datastore {
+namespace {
+
+using namespace testing;
+
+TEST(MutTxSchema, SequencesSchedulesAndPrimaryKeyChangeAndRollBack) {
+  auto ds = Datastore::Create();
+  auto tx = *ds->BeginMutTx();
+  TableSchema def;
+  def.name = "jobs";
+  def.columns = {{"id", sats::AlgebraicType::U64()}, {"at", sats::AlgebraicType::ScheduleAt()}};
+  def.constraints.push_back({0, "jobs_id_key", {0}});
+  TableId jobs = *tx->CreateTable(def);
+  tx->Commit();
+  auto before = ds->GetTable(jobs)->schema();
+
+  tx = *ds->BeginMutTx();
+  table::SequenceSchema seq;
+  seq.name = "jobs_id_seq";
+  auto sid = tx->CreateSequence(jobs, seq);
+  ASSERT_TRUE(sid.ok()) << sid.error().message();
+  ASSERT_TRUE(tx->SetSchedule(jobs, table::ScheduleSchema{0, "jobs_sched", "run_job", 1}).ok());
+  ASSERT_TRUE(tx->SetPrimaryKey(jobs, 0).ok());
+  const TableSchema* s = tx->Schema(jobs);
+  ASSERT_EQ(s->sequences.size(), 1u);
+  ASSERT_TRUE(s->schedule.has_value());
+  EXPECT_EQ(s->schedule->reducer_name, "run_job");
+  EXPECT_EQ(s->primary_key, 0);
+  // The new sequence generates values.
+  sats::Bytes row = sats::bsatn::EncodeValue(sats::AlgebraicValue::Product(
+      {sats::AlgebraicValue::U64(0), sats::ScheduleAt{sats::TimeDuration(5)}.ToValue()}));
+  auto r = tx->Insert(jobs, row);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->generated.size(), 8u);
+  EXPECT_FALSE(tx->CreateSequence(jobs, [] {
+                   table::SequenceSchema bad;
+                   bad.name = "bad";
+                   bad.column = 1;
+                   return bad;
+                 }()).ok());
+  tx->Rollback();
+  EXPECT_EQ(ds->GetTable(jobs)->schema(), before);
+
+  tx = *ds->BeginMutTx();
+  ASSERT_TRUE(tx->CreateSequence(jobs, seq).ok());
+  tx->Commit();
+  tx = *ds->BeginMutTx();
+  ASSERT_TRUE(tx->DropSequence(jobs, ds->GetTable(jobs)->schema().sequences[0].sequence_id).ok());
+  EXPECT_TRUE(tx->Schema(jobs)->sequences.empty());
+  tx->Commit();
+  EXPECT_TRUE(ds->GetTable(jobs)->schema().sequences.empty());
 }
 
 }  // namespace

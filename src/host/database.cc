@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "host/keccak.h"
+#include "host/migration.h"
 #include "host/module_schema.h"
 
 namespace stdb::host {
@@ -370,8 +371,45 @@ Result<std::shared_ptr<const TxData>> Database::WithTransaction(const std::funct
   return CommitAndPublish(std::move(tx), nullptr, std::nullopt);
 }
 
-Status Database::UpdateModule(sats::ByteSpan, bool) {
-  return Error(ErrorCode::kUnsupported, "module updates are not implemented yet");
+Status Database::UpdateModule(sats::ByteSpan program, bool allow_breaking) {
+  if (program.size() == program_.size() && std::equal(program.begin(), program.end(), program_.begin())) return OkStatus();
+  if (auto failure = durability_->failure())
+    return Error(ErrorCode::kIo, "the database is read-only after a storage failure: " + *failure);
+  STDB_ASSIGN_OR_RETURN(LoadedModule loaded, LoadModule(program));
+  auto plan = PlanAutoMigration(*module_def_, *loaded.def);
+  if (!plan.ok()) return std::move(plan).error();
+  if (plan->breaks_clients && !allow_breaking)
+    return Error(ErrorCode::kInvalidArgument, "the update would break connected clients:\n" + plan->Describe() +
+                                                  "publish again accepting breaking changes, or delete the data");
+  STDB_ASSIGN_OR_RETURN(auto tx, datastore_->BeginMutTx());
+  Status applied = ApplyAutoMigration(*plan, *module_def_, *loaded.def, *tx);
+  if (applied.ok()) {
+    // Record the new program.
+    std::vector<table::RowId> old_rows;
+    datastore_->GetTable(datastore::kStModule)->rows().view().ForEach([&](table::RowId id, sats::ByteSpan) { old_rows.push_back(id); });
+    for (table::RowId id : old_rows) {
+      applied = tx->Delete(datastore::kStModule, id);
+      if (!applied.ok()) break;
+    }
+    if (applied.ok()) {
+      datastore::StModuleRow m{options_.identity.ToU256(), options_.owner.ToU256(), 0, ProgramHash(program),
+                               sats::Bytes(program.begin(), program.end()), "0.1.0"};
+      auto inserted = tx->Insert(datastore::kStModule, m.Encode());
+      if (!inserted.ok()) applied = std::move(inserted).error();
+    }
+  }
+  if (!applied.ok()) {
+    tx->Rollback();
+    return std::move(applied).error().Prefix("the update failed and the running module was kept");
+  }
+  CommitAndPublish(std::move(tx), nullptr, std::nullopt);
+  instance_ = std::move(loaded.instance);
+  module_ = std::move(loaded.module);
+  module_def_ = std::move(loaded.def);
+  program_.assign(program.begin(), program.end());
+  logs_->System(LogLevel::kInfo, "module updated:\n" + (plan->empty() ? std::string("- no schema changes\n") : plan->Describe()));
+  ArmAllSchedules();
+  return OkStatus();
 }
 
 void Database::AddCommitListener(CommitListener* listener) { listeners_.push_back(listener); }
