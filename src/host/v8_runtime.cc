@@ -421,7 +421,7 @@ v8::Local<v8::Value> ToV8(v8::Isolate* isolate, const WasmValue& v) {
 
 // Values that crossed from wasm have exactly the JS type their wasm type maps to; anything else is an engine
 // bug, reported as nullopt rather than trusted.
-std::optional<WasmValue> FromV8(v8::Local<v8::Value> v, ValueType type) {
+[[gnu::always_inline]] inline std::optional<WasmValue> FromV8(v8::Local<v8::Value> v, ValueType type) {
   switch (type) {
     case ValueType::kI32:
       if (v->IsInt32()) return WasmValue::I32(v.As<v8::Int32>()->Value());
