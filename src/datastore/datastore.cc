@@ -371,6 +371,64 @@ Status Datastore::FinishReplay() {
   return OkStatus();
 }
 
+// --- snapshot restore ----------------------------------------------------------------------------------------
+
+namespace {
+
+Status InsertRestoredRows(Table& table, std::span<const sats::ByteSpan> rows) {
+  auto corrupt = [&](const std::string& what) {
+    return Error(ErrorCode::kCorruption, "restoring table '" + table.schema().name + "' (id " +
+                                             std::to_string(table.id()) + "): " + what);
+  };
+  for (sats::ByteSpan row : rows) {
+    if (Status valid = table.ValidateRow(row); !valid.ok()) return corrupt("invalid row: " + valid.error().message());
+    auto inserted = table.Insert(row);
+    if (!inserted.ok()) return corrupt(inserted.error().message());
+    if (inserted->existed) return corrupt("the snapshot holds the same row twice");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status Datastore::RestoreSystemTables(const std::map<TableId, std::vector<sats::ByteSpan>>& rows) {
+  if (tx_open_) return Error(ErrorCode::kInternal, "cannot restore a snapshot while a transaction is open");
+  for (const auto& [id, table] : tables_) {
+    if (!IsSystemTable(id))
+      return Error(ErrorCode::kInternal, "restoring a snapshot needs a datastore fresh from Create(); it has table " +
+                                             std::to_string(id));
+    table->Clear();
+  }
+  for (const auto& [id, list] : rows) {
+    Table* table = IsSystemTable(id) ? MutableTable(id) : nullptr;
+    if (!table) return Error(ErrorCode::kCorruption, "restoring a snapshot: " + std::to_string(id) + " is not a system table");
+    STDB_RETURN_IF_ERROR(InsertRestoredRows(*table, list));
+  }
+  std::vector<TableId> user_tables;
+  Status status = OkStatus();
+  GetTable(kStTable)->rows().view().ForEach([&](table::RowId, sats::ByteSpan row) {
+    auto decoded = StTableRow::Decode(row);
+    if (!decoded.ok()) {
+      if (status.ok()) status = std::move(decoded).error();
+      return;
+    }
+    if (!IsSystemTable(decoded->table_id)) user_tables.push_back(decoded->table_id);
+  });
+  STDB_RETURN_IF_ERROR(status);
+  STDB_RETURN_IF_ERROR(ApplyReplayedSchemaChanges(user_tables));
+  sequences_.clear();
+  names_dirty_ = true;
+  return OkStatus();
+}
+
+Status Datastore::RestoreTableRows(TableId id, std::span<const sats::ByteSpan> rows) {
+  Table* table = IsSystemTable(id) ? nullptr : MutableTable(id);
+  if (!table)
+    return Error(ErrorCode::kCorruption, "restoring a snapshot: rows for table " + std::to_string(id) +
+                                             ", which its st_table rows do not describe as a user table");
+  return InsertRestoredRows(*table, rows);
+}
+
 MemoryStats Datastore::Memory() const {
   MemoryStats m;
   for (const auto& [id, t] : tables_) {

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,14 @@ class Datastore {
   Status Replay(const ReplayTx& tx, uint64_t tx_offset);
   // Called once after the last replayed transaction: rebuilds sequence counters from st_sequence.
   Status FinishReplay();
+
+  // Restoring a snapshot, on a datastore fresh from Create(): RestoreSystemTables replaces the rows of every system
+  // table with the snapshot's (`rows` by table id; a system table not listed ends up empty) and creates the user
+  // tables their st_* rows describe, empty; RestoreTableRows then fills user tables, in as many calls as
+  // convenient. Finish with set_next_tx_offset and FinishReplay, then replay the log after the snapshot. Rows are
+  // validated; a duplicate, a unique-key clash or a row for an unknown table is kCorruption naming the table.
+  Status RestoreSystemTables(const std::map<TableId, std::vector<sats::ByteSpan>>& rows);
+  Status RestoreTableRows(TableId table, std::span<const sats::ByteSpan> rows);
 
   // Offset the next non-empty transaction will get.
   uint64_t next_tx_offset() const { return next_tx_offset_; }
