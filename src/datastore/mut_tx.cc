@@ -175,7 +175,7 @@ Result<UpdateResult> MutTx::Update(TableId table_id, IndexId index_id, sats::Byt
   UpdateResult out;
   sats::Bytes filled(row.begin(), row.end());
   if (!t->schema().sequences.empty()) STDB_RETURN_IF_ERROR(ApplySequences(*t, filled, out.generated));
-  RowId rid = TableIndex::FindFirst(index->view(), index->KeyOfRow(filled));
+  RowId rid = index->Find(index->KeyOfRow(filled));
   if (rid == table::kNoRow)
     return Error(ErrorCode::kNoSuchRow, "no row in '" + t->schema().name + "' has that key in index '" + index->schema().name + "'");
   out.row_id = rid;

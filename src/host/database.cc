@@ -481,7 +481,7 @@ void Database::FireTimer(const Timer& timer) {
     if (!table) return std::nullopt;
     auto key = pk->KeyFromBsatn(timer.key);
     if (!key.ok()) return std::nullopt;
-    table::RowId rid = table::TableIndex::FindFirst(pk->view(), *key);
+    table::RowId rid = pk->Find(*key);
     if (rid == table::kNoRow) return std::nullopt;
     sats::ByteSpan r = table->Get(rid);
     return sats::Bytes(r.begin(), r.end());

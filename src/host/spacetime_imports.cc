@@ -196,6 +196,11 @@ Result<std::vector<RowId>> PointRows(HostCall& c, InstanceEnv* env, std::optiona
     return std::vector<RowId>();
   }
   std::vector<RowId> rows;
+  if (target->index->unique()) {
+    RowId r = target->index->Find(*key);
+    if (r != table::kNoRow) rows.push_back(r);
+    return rows;
+  }
   TableIndex::ScanPoint(target->index->view(), *key, [&](RowId r) {
     rows.push_back(r);
     return true;

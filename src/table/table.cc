@@ -37,7 +37,7 @@ Table::Table(std::shared_ptr<const TableSchema> schema, SnapshotEpochs* epochs)
       epochs_(epochs),
       rows_(layout_->fixed_row_size(), epochs),
       row_set_(0, RowHash{&rows_}, RowEq{&rows_}) {
-  for (const auto& index : schema_->indexes) indexes_.push_back(std::make_unique<TableIndex>(index, *layout_, epochs_));
+  for (const auto& index : schema_->indexes) indexes_.push_back(std::make_unique<TableIndex>(index, *layout_, &rows_, epochs_));
   ChooseIdentityIndex();
 }
 
@@ -70,8 +70,7 @@ Error Table::UniqueViolation(const TableIndex& index, ByteSpan row) const {
 
 RowId Table::FindIdentical(ByteSpan row) const {
   if (identity_index_) {
-    TableIndex::View v = identity_index_->view();
-    RowId found = TableIndex::FindFirst(v, identity_index_->KeyOfRow(row));
+    RowId found = identity_index_->Find(identity_index_->KeyOfRow(row));
     return found != kNoRow && SameBytes(rows_.Get(found), row) ? found : kNoRow;
   }
   auto it = row_set_.find(row);
@@ -80,8 +79,7 @@ RowId Table::FindIdentical(ByteSpan row) const {
 
 Result<InsertOutcome> Table::Insert(ByteSpan row) {
   if (identity_index_) {
-    TableIndex::View v = identity_index_->view();
-    RowId found = TableIndex::FindFirst(v, identity_index_->KeyOfRow(row));
+    RowId found = identity_index_->Find(identity_index_->KeyOfRow(row));
     if (found != kNoRow) {
       if (SameBytes(rows_.Get(found), row)) return InsertOutcome{found, true};
       return UniqueViolation(*identity_index_, row);
@@ -92,7 +90,7 @@ Result<InsertOutcome> Table::Insert(ByteSpan row) {
   }
   for (const auto& index : indexes_) {
     if (!index->unique() || index.get() == identity_index_) continue;
-    if (TableIndex::FindFirst(index->view(), index->KeyOfRow(row)) != kNoRow) return UniqueViolation(*index, row);
+    if (index->Find(index->KeyOfRow(row)) != kNoRow) return UniqueViolation(*index, row);
   }
   RowId id = rows_.Insert(row);
   IndexRow(rows_.Get(id), id);
@@ -134,7 +132,7 @@ Status Table::Replace(RowId id, ByteSpan new_row) {
     IndexKey old_key = index->KeyOfRow(old_row);
     IndexKey new_key = index->KeyOfRow(new_row);
     if (SameKey(old_key, new_key, index->shape())) continue;
-    if (index->unique() && TableIndex::FindFirst(index->view(), new_key) != kNoRow)
+    if (index->unique() && index->Find(new_key) != kNoRow)
       return UniqueViolation(*index, new_row);
     old_keys.emplace_back(index.get(), std::move(old_key));
   }
@@ -154,11 +152,11 @@ const TableIndex* Table::FindIndex(IndexId id) const {
 }
 
 Status Table::AddIndex(const IndexSchema& schema) {
-  auto index = std::make_unique<TableIndex>(schema, *layout_, epochs_);
+  auto index = std::make_unique<TableIndex>(schema, *layout_, &rows_, epochs_);
   Status status = OkStatus();
   rows_.view().ForEach([&](RowId id, ByteSpan row) {
     if (!status.ok()) return;
-    if (index->unique() && TableIndex::FindFirst(index->view(), index->KeyOfRow(row)) != kNoRow) {
+    if (index->unique() && index->Find(index->KeyOfRow(row)) != kNoRow) {
       status = UniqueViolation(*index, row);
       return;
     }

@@ -1,5 +1,7 @@
 #include "table/table_index.h"
 
+#include "table/row_store.h"
+
 namespace stdb::table {
 
 namespace {
@@ -12,13 +14,45 @@ std::vector<sats::AlgebraicType> KeyTypes(const IndexSchema& schema, const RowLa
 
 }  // namespace
 
-TableIndex::TableIndex(IndexSchema schema, const RowLayout& layout, SnapshotEpochs* epochs)
+TableIndex::TableIndex(IndexSchema schema, const RowLayout& layout, const RowStore* rows, SnapshotEpochs* epochs)
     : schema_(std::move(schema)),
       shape_(KeyShapeFor(KeyTypes(schema_, layout))),
       key_types_(KeyTypes(schema_, layout)),
       layout_(&layout),
       u64_(epochs),
-      bytes_(epochs) {}
+      bytes_(epochs),
+      rows_(rows),
+      use_point_set_(rows != nullptr && schema_.unique && shape_ == KeyShape::kU64),
+      point_set_(0, PointHash{this}, PointEq{this}) {}
+
+namespace {
+
+uint64_t Mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+}  // namespace
+
+uint64_t TableIndex::U64KeyOfStoredRow(RowId id) const {
+  return U64Key(key_types_[0], layout_->Column(rows_->Get(id), schema_.columns[0]).data());
+}
+
+size_t TableIndex::PointHash::operator()(RowId id) const { return Mix64(index->U64KeyOfStoredRow(id)); }
+size_t TableIndex::PointHash::operator()(U64Probe p) const { return Mix64(p.key); }
+bool TableIndex::PointEq::operator()(RowId a, U64Probe b) const { return index->U64KeyOfStoredRow(a) == b.key; }
+
+RowId TableIndex::Find(const IndexKey& key) const {
+  if (use_point_set_) {
+    auto it = point_set_.find(U64Probe{key.u64});
+    return it == point_set_.end() ? kNoRow : *it;
+  }
+  return FindFirst(view(), key);
+}
 
 IndexKey TableIndex::KeyOfRow(ByteSpan row) const {
   IndexKey key;
@@ -119,17 +153,22 @@ void TableIndex::Insert(ByteSpan row, RowId id) {
   IndexKey key = KeyOfRow(row);
   if (shape_ == KeyShape::kU64) u64_.Insert(key.u64, id);
   else bytes_.Insert(key.bytes, id);
+  // The row is already stored under `id`, so the set can read its key.
+  if (use_point_set_) point_set_.insert(id);
 }
 
 void TableIndex::Erase(ByteSpan row, RowId id) {
   IndexKey key = KeyOfRow(row);
   if (shape_ == KeyShape::kU64) u64_.Erase(key.u64, id);
   else bytes_.Erase(key.bytes, id);
+  // Called while the stored row still has its old bytes.
+  if (use_point_set_) point_set_.erase(id);
 }
 
 void TableIndex::Clear() {
   u64_.Clear();
   bytes_.Clear();
+  point_set_.clear();
 }
 
 TableIndex::View TableIndex::view() const {

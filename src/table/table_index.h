@@ -12,6 +12,8 @@
 // Thread-safety: mutations on the writer thread; View scans from any thread while the view's snapshot is live.
 #pragma once
 
+#include <absl/container/flat_hash_set.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -55,7 +57,8 @@ class TableIndex {
     size_t size() const { return shape == KeyShape::kU64 ? u64.size : bytes.size; }
   };
 
-  TableIndex(IndexSchema schema, const RowLayout& layout, SnapshotEpochs* epochs);
+  // `rows` is the table's row store (used to find keys of rows in the writer's point-lookup set).
+  TableIndex(IndexSchema schema, const RowLayout& layout, const class RowStore* rows, SnapshotEpochs* epochs);
 
   const IndexSchema& schema() const { return schema_; }
   KeyShape shape() const { return shape_; }
@@ -82,7 +85,10 @@ class TableIndex {
 
   View view() const;
   size_t size() const { return shape_ == KeyShape::kU64 ? u64_.size() : bytes_.size(); }
-  size_t memory_bytes() const { return shape_ == KeyShape::kU64 ? u64_.memory_bytes() : bytes_.memory_bytes(); }
+  size_t memory_bytes() const {
+    return (shape_ == KeyShape::kU64 ? u64_.memory_bytes() : bytes_.memory_bytes()) +
+           point_set_.capacity() * (sizeof(RowId) + 1);
+  }
 
   // Scans: call fn(RowId) for each match in key order; fn returns false to stop early.
   template <typename Fn>
@@ -93,6 +99,9 @@ class TableIndex {
   static void ScanAll(const View& v, Fn&& fn);
   // First row with this key, or kNoRow.
   static RowId FindFirst(const View& v, const IndexKey& key);
+  // The writer's lookup of the first row with `key` in the current state. Unique indexes with U64 keys answer from
+  // a hash set of row ids (about two cache misses instead of one per B-tree level), which only the writer uses.
+  RowId Find(const IndexKey& key) const;
 
  private:
   IndexSchema schema_;
@@ -101,6 +110,28 @@ class TableIndex {
   const RowLayout* layout_;
   U64Tree u64_;
   BytesTree bytes_;
+
+  // Writer-only point lookups for unique U64 indexes: a set of row ids hashed and compared by their key.
+  struct U64Probe {
+    uint64_t key;
+  };
+  struct PointHash {
+    using is_transparent = void;
+    const TableIndex* index;
+    size_t operator()(RowId id) const;
+    size_t operator()(U64Probe p) const;
+  };
+  struct PointEq {
+    using is_transparent = void;
+    const TableIndex* index;
+    bool operator()(RowId a, RowId b) const { return a == b; }
+    bool operator()(RowId a, U64Probe b) const;
+    bool operator()(U64Probe a, RowId b) const { return (*this)(b, a); }
+  };
+  uint64_t U64KeyOfStoredRow(RowId id) const;
+  const RowStore* rows_;
+  bool use_point_set_;
+  absl::flat_hash_set<RowId, PointHash, PointEq> point_set_;
 };
 
 // --- scans -------------------------------------------------------------------------------------------------------
