@@ -43,6 +43,7 @@
 #include "spacetimedb/struct_macros.h"
 #include "spacetimedb/table.h"
 #include "spacetimedb/table_macros.h"
+#include "spacetimedb/types/aliases.h"
 #include "spacetimedb/types/connection_id.h"
 #include "spacetimedb/types/identity.h"
 #include "spacetimedb/types/result.h"

@@ -71,6 +71,8 @@ std::vector<uint8_t> ReadBytesSource(BytesSource source) {
     used += length;
     if (status == kSourceDrained) break;
     CheckHostCall(status, "bytes_source_read");
+    // More remains but nothing came: looping again would never end.
+    if (length == 0) fatal_error("bytes_source_read made no progress");
   }
   bytes.resize(used);
   return bytes;
@@ -83,6 +85,7 @@ void WriteBytesSink(BytesSink sink, const uint8_t* data, size_t size) {
   do {
     uint32_t length = static_cast<uint32_t>(size - written);
     CheckHostCall(abi::bytes_sink_write(sink.inner, data + written, &length), "bytes_sink_write");
+    if (length == 0 && written < size) fatal_error("bytes_sink_write accepted nothing");
     written += length;
   } while (written < size);
 }

@@ -31,6 +31,9 @@ SPACETIMEDB_NAMESPACE(Payload, "Net.Wire");
 
 SPACETIMEDB_UNIT_STRUCT(Marker);
 
+// The official SDK's Unit and Vec spellings.
+SPACETIMEDB_ENUM(Signal, (Go, SpacetimeDB::Unit), (Values, SpacetimeDB::Vec<int32_t>));
+
 struct Tree {
   std::vector<Tree> children;
 };
@@ -155,6 +158,16 @@ TEST(SdkMacros, TaggedEnumIsATaggedUnionWithItsScope) {
   ASSERT_TRUE(empty.has_value());
   EXPECT_EQ(empty->index(), 3u);
   EXPECT_FALSE(sdk::bsatn::from_bytes<Payload>(std::vector<uint8_t>{4}).has_value());
+}
+
+TEST(SdkMacros, UnitAndVecAliases) {
+  ResetModule();
+  (void)sdk::bsatn::algebraic_type_of<Signal>();
+  const auto view = Described();
+  ASSERT_EQ(view.typespace.types.size(), 1u);
+  EXPECT_EQ(view.typespace.types[0], sats::NamedSum({{"Go", sats_t::Unit()}, {"Values", sats_t::Array(sats_t::I32())}}));
+  const Signal values = std::vector<int32_t>{1, 2};
+  EXPECT_EQ(sdk::bsatn::to_bytes(values), (std::vector<uint8_t>{1, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0}));
 }
 
 TEST(SdkMacros, UnitStructIsANamedEmptyProduct) {
