@@ -82,7 +82,7 @@ TEST_F(FeatureModule, TablesAndTypesAreOrderedByTypeNameNestedTypesFirst) {
   for (const TypeDefView& t : def.types) {
     types.push_back(t.name);
     EXPECT_TRUE(t.custom_ordering);
-    EXPECT_EQ(def.typespace.types.at(t.ty).IsProduct() || def.typespace.types.at(t.ty).IsSum(), true);
+    EXPECT_TRUE(def.typespace.types.at(t.ty).IsProduct() || def.typespace.types.at(t.ty).IsSum());
   }
   EXPECT_EQ(types, (std::vector<std::string>{"Blob", "Color", "Point", "Shape", "Everything", "Ping", "Player",
                                              "Score", "Tick"}));
@@ -213,8 +213,6 @@ TEST_F(FeatureModule, ReducersLifecycleScheduleAndNames) {
 
 TEST_F(FeatureModule, EveryTypeRoundTripsThroughTheModule) {
   const ModuleDefView& def = host.module_def();
-  const uint32_t point_ty = def.type("Point")->ty;
-  (void)point_ty;
   uint8_t who[32];
   for (int i = 0; i < 32; ++i) who[i] = static_cast<uint8_t>(255 - i);
   sats::U256 huge;
