@@ -200,8 +200,14 @@ Status Commitlog::ResumeOrReplace(uint64_t segment, bool* done) {
     }
     if (reader->compressed() || !have_commit)
       return corrupt(damage.reason + (have_commit ? "" : "; the segment holds no valid commit"), damage.byte_position);
-    // Like the reference: keep the damaged segment for inspection and continue in a new one.
+    // Like the reference: keep the damaged segment for inspection and continue in a new one. Its good commits
+    // count as durable from now on, but an earlier process may have written them without syncing: sync them
+    // before anything lands in the next segment, or a power cut could leave a gap behind acknowledged commits.
     report_.abandoned_damage = damage;
+    {
+      STDB_ASSIGN_OR_RETURN(auto file, fs_.OpenWritable(path, OpenMode::kOpenExisting));
+      STDB_RETURN_IF_ERROR(file->Sync());
+    }
     tail_.push_back(segment);
     STDB_ASSIGN_OR_RETURN(head_, SegmentWriter::Create(fs_, dir_, expected, max_epoch, WriterOptions()));
     report_.started_new_segment = true;

@@ -15,7 +15,8 @@
 //   commit ends in zeros covering its checksum: space allocated but never written) is truncated away and
 //   appending continues in that segment; a segment left with only its header resumes at its name's offset;
 // - a complete commit that fails its checksum with nothing valid after it is left as it is and a new segment
-//   starts at the next offset, as the reference does (an error if the segment has no valid commit at all);
+//   starts at the next offset, as the reference does (an error if the segment has no valid commit at all); the
+//   damaged segment is fdatasynced first, since an earlier process may have written its good commits unsynced;
 // - damage followed by valid commits is corruption in the middle of the log: Open fails with an error that
 //   names the file, byte position and transaction offset, unless the operator set truncate_at_corruption,
 //   which first verifies every segment and truncates the log at the first corrupt commit;

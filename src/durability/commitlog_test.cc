@@ -285,6 +285,36 @@ TEST_F(CommitlogTest, BadLastCommitIsLeftAloneAndANewSegmentStarts) {
   EXPECT_FALSE(log->open_report().abandoned_damage.has_value());
 }
 
+TEST_F(CommitlogTest, GoodCommitsBeforeAbandonedDamageAreSyncedBeforeTheNextSegment) {
+  // A crashed process wrote commits 6..8 and a damaged commit after them but synced only 0..5.
+  {
+    auto log = Open();
+    AppendRange(*log, 0, 9);
+    ASSERT_TRUE(log->Close().ok());
+  }
+  auto ranges = CommitRanges(0);
+  const sats::Bytes written = *fs_.Contents(SegmentPath(0));
+  sats::Bytes damaged(written.begin() + long(ranges[8].first), written.end());
+  damaged[30] ^= 0x01;  // a complete commit for offset 8 again, failing its checksum
+  const uint64_t synced_end = ranges[5].second;
+  ASSERT_TRUE(fs_.SetDurableContents(SegmentPath(0), sats::Bytes(written.begin(), written.begin() + long(synced_end))).ok());
+  {
+    auto file = *fs_.OpenWritable(SegmentPath(0), OpenMode::kOpenExisting);
+    sats::Bytes unsynced(written.begin() + long(synced_end), written.end());
+    unsynced.insert(unsynced.end(), damaged.begin(), damaged.end());
+    ASSERT_TRUE(file->WriteAt(synced_end, unsynced).ok());
+  }
+  {
+    auto log = Open();
+    ASSERT_TRUE(log->open_report().abandoned_damage.has_value());
+    EXPECT_EQ(log->segment_offsets(), std::vector<uint64_t>({0, 9}));
+    AppendRange(*log, 9, 12);
+    ASSERT_TRUE(log->Sync().ok());  // acknowledges 9..11, which only make sense after 6..8
+  }
+  fs_.SimulatePowerLoss();
+  EXPECT_EQ(ExpectCanonicalLog(), 12u);
+}
+
 TEST_F(CommitlogTest, SegmentWithoutAnyValidCommitIsAnError) {
   {
     auto log = Open();
