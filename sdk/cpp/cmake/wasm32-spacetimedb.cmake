@@ -23,7 +23,9 @@ set(CMAKE_CXX_COMPILER_TARGET wasm32-wasi)
 set(CMAKE_CXX_FLAGS_INIT "-fno-exceptions -fno-rtti -ffunction-sections -fdata-sections")
 set(CMAKE_C_FLAGS_INIT "-ffunction-sections -fdata-sections")
 # Reactor mode: the host calls _initialize (static constructors) and then the module's exports; there is no main.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-mexec-model=reactor -Wl,--gc-sections -Wl,--strip-all")
+# A 1 MiB stack below the data, so an overflow traps rather than corrupting static data.
+set(CMAKE_EXE_LINKER_FLAGS_INIT
+    "-mexec-model=reactor -Wl,--gc-sections -Wl,--strip-all -Wl,--stack-first -Wl,-z,stack-size=1048576")
 set(CMAKE_EXECUTABLE_SUFFIX_C ".wasm")
 set(CMAKE_EXECUTABLE_SUFFIX_CXX ".wasm")
 # Probe programs cannot run on the build machine.
