@@ -11,6 +11,9 @@
 #include <thread>
 
 #include "host/database.h"
+#include "host/instance_env.h"
+#include "host/module_instance.h"
+#include "host/wasm_runtime.h"
 
 namespace stdb::host {
 namespace {
@@ -78,6 +81,34 @@ TEST(SdkModulesInTheHost, EveryModulePublishes) {
     ASSERT_NE(db, nullptr);
     EXPECT_FALSE(db->module_def().tables().empty());
   }
+}
+
+// The wasm build of the golden module, loaded the way the host loads every instance (_initialize, the preinits
+// in export-name order, __describe_module__), describes exactly the 235-byte vector of spec/module-abi.md §5.7.
+TEST(SdkModulesInTheHost, WasmGoldenModuleDescribesTheSpecVector) {
+  const std::string hex =
+      "020500000000010000000202000000000200000069640b00040000006e616d65"
+      "0401010000000000000006000000506572736f6e000000000102010000000600"
+      "0000706572736f6e00000000010000000000010000000013000000706572736f"
+      "6e5f69645f6964785f6274726565000200000069640001000000000001000000"
+      "0100010000000000010000000100000101010100000000000000000000000000"
+      "000001000000000000030200000004000000696e697400000000000200000000"
+      "04030000006164640100000000040000006e616d650401020000000004070100"
+      "00000004000000696e6974";
+  sats::Bytes golden;
+  for (size_t i = 0; i < hex.size(); i += 2) golden.push_back(uint8_t(std::stoi(hex.substr(i, 2), nullptr, 16)));
+
+  auto engine = CreateWasmEngine();
+  ASSERT_TRUE(engine.ok()) << engine.error().message();
+  auto module = (*engine)->Compile(Module("sdk_golden_module"));
+  ASSERT_TRUE(module.ok()) << module.error().message();
+  InstanceEnv env;
+  auto instance = ModuleInstance::Create(**engine, **module, &env);
+  ASSERT_TRUE(instance.ok()) << instance.error().message();
+  ASSERT_TRUE((*instance)->Initialize().ok());
+  auto described = (*instance)->Describe();
+  ASSERT_TRUE(described.ok()) << described.error().message();
+  EXPECT_EQ(*described, golden);
 }
 
 TEST(SdkModulesInTheHost, GoldenModuleInsertsWithItsSequence) {
