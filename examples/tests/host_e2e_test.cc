@@ -38,7 +38,7 @@ DatabaseOptions Options() {
 std::unique_ptr<Database> Publish(const std::string& module) {
   const sats::Bytes program = Module(module);
   EXPECT_FALSE(program.empty()) << module << ".wasm is missing";
-  auto db = Database::Create(Options(), program, nullptr);
+  auto db = Database::Create(Options(), program, nullptr, nullptr);
   EXPECT_TRUE(db.ok()) << module << ": " << db.error().message();
   return db.ok() ? std::move(*db) : nullptr;
 }

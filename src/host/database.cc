@@ -65,10 +65,11 @@ Database::~Database() {
 }
 
 Result<std::unique_ptr<Database>> Database::Create(DatabaseOptions options, sats::ByteSpan program,
+                                                   std::unique_ptr<datastore::Datastore> datastore,
                                                    std::unique_ptr<durability::Durability> durability) {
   std::unique_ptr<Database> db(new Database(std::move(options), std::move(durability)));
   sats::Bytes copy(program.begin(), program.end());
-  Status s = db->Run([&] { return db->InitOnThread(copy, nullptr); });
+  Status s = db->Run([&] { return db->InitOnThread(copy, std::move(datastore), true); });
   if (!s.ok()) return std::move(s).error();
   return db;
 }
@@ -76,7 +77,7 @@ Result<std::unique_ptr<Database>> Database::Create(DatabaseOptions options, sats
 Result<std::unique_ptr<Database>> Database::Open(DatabaseOptions options, std::unique_ptr<datastore::Datastore> datastore,
                                                  std::unique_ptr<durability::Durability> durability) {
   std::unique_ptr<Database> db(new Database(std::move(options), std::move(durability)));
-  Status s = db->Run([&] { return db->InitOnThread({}, std::move(datastore)); });
+  Status s = db->Run([&] { return db->InitOnThread({}, std::move(datastore), false); });
   if (!s.ok()) return std::move(s).error();
   return db;
 }
@@ -143,13 +144,14 @@ Result<Database::LoadedModule> Database::LoadModule(sats::ByteSpan program) {
   return m;
 }
 
-Status Database::InitOnThread(sats::ByteSpan program, std::unique_ptr<datastore::Datastore> recovered) {
+Status Database::InitOnThread(sats::ByteSpan program, std::unique_ptr<datastore::Datastore> datastore, bool fresh) {
   auto engine = CreateWasmEngine(options_.engine);
   if (!engine.ok()) return std::move(engine).error();
   engine_ = std::move(*engine);
   WireEnv();
-  bool fresh = recovered == nullptr;
-  datastore_ = fresh ? datastore::Datastore::Create() : std::move(recovered);
+  datastore_ = datastore ? std::move(datastore) : datastore::Datastore::Create();
+  if (fresh && datastore_->next_tx_offset() != 0)
+    return Error(ErrorCode::kAlreadyExists, "database '" + options_.name + "' already has data; use Open");
   if (!fresh) {
     // The module is the one recorded in st_module.
     const table::Table* st_module = datastore_->GetTable(datastore::kStModule);

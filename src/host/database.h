@@ -93,7 +93,10 @@ class CommitListener {
 class Database {
  public:
   // First publish: validates the module, creates its tables and runs its `init` reducer in one transaction.
+  // `datastore` must be empty (fresh system tables, e.g. from durability::OpenDatabaseState on a new directory);
+  // null means a new in-memory one.
   static Result<std::unique_ptr<Database>> Create(DatabaseOptions options, sats::ByteSpan program,
+                                                  std::unique_ptr<datastore::Datastore> datastore,
                                                   std::unique_ptr<durability::Durability> durability);
   // An existing database whose state was recovered into `datastore`: loads the module recorded in st_module,
   // re-arms schedules and runs client_disconnected for clients left in st_client by a crash.
@@ -155,7 +158,7 @@ class Database {
 
   Database(DatabaseOptions options, std::unique_ptr<durability::Durability> durability);
   void ThreadMain();
-  Status InitOnThread(sats::ByteSpan program, std::unique_ptr<datastore::Datastore> recovered);
+  Status InitOnThread(sats::ByteSpan program, std::unique_ptr<datastore::Datastore> datastore, bool fresh);
   Result<LoadedModule> LoadModule(sats::ByteSpan program);
   Status EnsureInstance();
   void WireEnv();

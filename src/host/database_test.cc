@@ -56,7 +56,7 @@ class Recorder : public CommitListener {
 };
 
 TEST(Database, PublishRunsInitInTheCreatingTransaction) {
-  auto db = Database::Create(Options(), PersonModule(), nullptr);
+  auto db = Database::Create(Options(), PersonModule(), nullptr, nullptr);
   ASSERT_TRUE(db.ok()) << db.error().message();
   EXPECT_EQ(PersonNames(**db), std::vector<std::string>{"init"});
   EXPECT_EQ((*db)->Run([&] { return (*db)->module_def().tables().size(); }), 1u);
@@ -65,13 +65,13 @@ TEST(Database, PublishRunsInitInTheCreatingTransaction) {
 }
 
 TEST(Database, RefusesBrokenModules) {
-  auto bad = Database::Create(Options(), sats::Bytes{0, 'a', 's', 'm', 9, 9}, nullptr);
+  auto bad = Database::Create(Options(), sats::Bytes{0, 'a', 's', 'm', 9, 9}, nullptr, nullptr);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message().find("invalid WebAssembly module"), std::string::npos);
 }
 
 TEST(Database, ReducerOutcomes) {
-  auto db = std::move(*Database::Create(Options(), PersonModule(), nullptr));
+  auto db = std::move(*Database::Create(Options(), PersonModule(), nullptr, nullptr));
   Recorder rec;
   db->Run([&] { db->AddCommitListener(&rec); });
   auto call = [&](const std::string& reducer, sats::Bytes args) {
@@ -125,7 +125,7 @@ TEST(Database, ReducerOutcomes) {
 }
 
 TEST(Database, ConnectAndDisconnectMaintainStClient) {
-  auto db = std::move(*Database::Create(Options(), PersonModule(), nullptr));
+  auto db = std::move(*Database::Create(Options(), PersonModule(), nullptr, nullptr));
   sats::Identity alice = *sats::Identity::FromHex("c200" + std::string(60, '3'));
   auto clients = [&] { return db->Run([&] { return db->datastore().GetTable(datastore::kStClient)->row_count(); }); };
   ASSERT_TRUE(db->Run([&] { return db->ClientConnected(alice, sats::ConnectionId(42), R"({"sub":"a"})"); }).ok());
@@ -138,7 +138,7 @@ TEST(Database, ConnectAndDisconnectMaintainStClient) {
 }
 
 TEST(Database, SnapshotsReadOffTheDatabaseThread) {
-  auto db = std::move(*Database::Create(Options(), PersonModule(), nullptr));
+  auto db = std::move(*Database::Create(Options(), PersonModule(), nullptr, nullptr));
   auto snapshot = db->Run([&] { return db->Snapshot(); });
   for (int i = 0; i < 20; ++i)
     db->Run([&] { return db->CallReducer({"add", NameArg("p" + std::to_string(i)), Options().owner, {}, std::nullopt}); });
