@@ -1,0 +1,1 @@
+SELECT t.* FROM t JOIN s ON t.a = s.a WHERE s.name = 'n' OR NOT t.f

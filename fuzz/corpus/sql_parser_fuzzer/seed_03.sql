@@ -1,0 +1,1 @@
+SELECT a, s AS text FROM t WHERE x >= 1.5e0 LIMIT 3

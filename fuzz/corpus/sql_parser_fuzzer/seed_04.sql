@@ -1,0 +1,1 @@
+SELECT count(*) AS n FROM t CROSS JOIN s WHERE t.b <> s.b

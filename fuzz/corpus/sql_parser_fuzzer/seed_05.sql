@@ -1,0 +1,1 @@
+SELECT * FROM t WHERE id = :sender OR bytes = 0xABCD OR bytes = X'00'

@@ -1,0 +1,1 @@
+INSERT INTO s (a, b, name) VALUES (9, -1, 'it''s'), (10, 0x10, 'x')

@@ -1,0 +1,1 @@
+UPDATE t SET s = 'q', f = true WHERE a <= 3

@@ -1,0 +1,1 @@
+DELETE FROM s WHERE a = 2

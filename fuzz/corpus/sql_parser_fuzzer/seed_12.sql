@@ -1,0 +1,1 @@
+SELECT "t"."a" FROM "t" /* comment */ WHERE ("a" = 1) -- tail

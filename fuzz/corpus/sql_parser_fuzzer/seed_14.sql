@@ -1,0 +1,1 @@
+SELECT a.* FROM t AS a JOIN t AS b ON a.a = b.a JOIN s ON s.b = b.b
