@@ -67,9 +67,10 @@ class BsatnRowList {
   // The encoded form (size hint and rows data).
   sats::ByteSpan wire() const;
   size_t encoded_size() const { return wire().size(); }
+  // Appends the wire bytes (a plain copy; insert() avoids Writer::Raw's zero-fill of large lists).
   void Encode(sats::bsatn::Writer& w) const {
     sats::ByteSpan b = wire();
-    w.Raw(b.data(), b.size());
+    w.buffer().insert(w.buffer().end(), b.begin(), b.end());
   }
 
   bool operator==(const BsatnRowList& o) const;

@@ -225,6 +225,19 @@ Result<ClientMessage> DecodeClientMessageBsatn(ByteSpan payload) {
 Result<ClientMessage> DecodeClientMessageJson(std::string_view text) {
   auto json = sats::Json::Parse(text, kMaxJsonDepth);
   if (!json.ok()) return Error(ErrorCode::kDecode, "v1 ClientMessage (JSON): " + json.error().message());
+  // Name an unknown message kind plainly (the generic reader would print the whole message type).
+  if (json->is_object() && json->members().size() == 1) {
+    const std::string& key = json->members()[0].first;
+    bool known = key.size() == 1 && key[0] >= '0' && key[0] <= '7';
+    for (const char* name : kNames) known = known || key == name;
+    if (!known) {
+      std::string expected;
+      for (const char* name : kNames) expected += std::string(expected.empty() ? "" : ", ") + name;
+      std::string quoted;
+      sats::AppendJsonString(quoted, key);
+      return Error(ErrorCode::kDecode, "v1 ClientMessage (JSON): unknown message " + quoted + " (expected " + expected + ")");
+    }
+  }
   auto value = sats::sats_json::Read(JsonClientMessageType(), *json);
   if (!value.ok()) return Error(ErrorCode::kDecode, "v1 ClientMessage (JSON): " + value.error().message());
   return FromJsonValue(*value);

@@ -178,6 +178,20 @@ TEST(V1ClientMessage, JsonRejectsMalformedMessages) {
   }
 }
 
+TEST(V1ClientMessage, JsonErrorsSayWhatIsWrong) {
+  auto m = DecodeClientMessageJson(R"({"Nope":{}})");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message(),
+            "v1 ClientMessage (JSON): unknown message \"Nope\" (expected CallReducer, Subscribe, OneOffQuery, "
+            "SubscribeSingle, SubscribeMulti, Unsubscribe, UnsubscribeMulti, CallProcedure)");
+  m = DecodeClientMessageJson(R"({"CallReducer":{"reducer":"add","args":[42],"request_id":1,"flags":0}})");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message().find("'args': expected a string"), std::string::npos) << m.error().message();
+  m = DecodeClientMessageJson(R"({"CallReducer":{"reducer":"add","args":"[]","request_id":1}})");
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message().find("missing field 'flags'"), std::string::npos) << m.error().message();
+}
+
 TEST(V1ClientMessage, EncodersCheckTheArgumentsFormat) {
   ClientMessage json_call = CallReducer{"add", FunctionArgs::Json("[1]"), 1, CallReducerFlags::kFullUpdate};
   ClientMessage bsatn_call = CallReducer{"add", FunctionArgs::Bsatn(Hex("01000000")), 1, CallReducerFlags::kFullUpdate};

@@ -114,7 +114,7 @@ void Write(Writer& w, const TransactionUpdate& tu) {
         EncodeTableUpdate(*t, w);
       } else {
         ByteSpan b = std::get<EncodedTableUpdate>(entry).bytes();
-        w.Raw(b.data(), b.size());
+        w.buffer().insert(w.buffer().end(), b.begin(), b.end());
       }
     }
   }
