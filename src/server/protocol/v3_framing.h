@@ -6,6 +6,8 @@
 //
 // Client payloads: ClientPayloadSplitter decodes one message at a time, as the reference does (messages before
 // a malformed one are still handled; the malformed one closes the connection). An empty payload is an error.
+// Handlers should prefer the splitter to SplitClientPayload(): a 32 MiB payload of 13-byte messages would
+// otherwise be materialised as millions of messages at once.
 //
 // Server frames: ServerMessageCoalescer packs the messages that are ready to send into frames whose uncompressed
 // body stays within 512 KiB: before a message would take a non-empty body past the limit, the body so far is
