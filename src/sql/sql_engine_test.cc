@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "sats/sats_json.h"
 #include "sql/testing/test_database.h"
 
@@ -530,6 +533,43 @@ TEST(SqlEngine, SubscriptionLanguage) {
   EXPECT_EQ(messages[2], "Unsupported: LIMIT in subscriptions at 1:23");
   EXPECT_EQ(messages[3], "SELECT * is not supported for joins; select the rows of one table with t.* at 1:8");
   EXPECT_EQ(messages[4], "Unsupported: non-SELECT statements in subscriptions at 1:1");
+}
+
+// One compiled statement runs on several threads at once against a snapshot while the writer keeps committing:
+// every execution sees the snapshot's rows.
+TEST(SqlEngine, ConcurrentExecutionOnASnapshot) {
+  TestDatabase db;
+  auto t = db.CreateTable("t", {{"id", AlgebraicType::U32()}, {"g", AlgebraicType::U8()}}, {BTree({0}, true), BTree({1})});
+  auto s = db.CreateTable("s", {{"g", AlgebraicType::U8()}, {"name", AlgebraicType::String()}}, {BTree({0}, true)});
+  std::vector<std::vector<AlgebraicValue>> rows;
+  for (uint32_t i = 0; i < 5000; ++i) rows.push_back({AlgebraicValue::U32(i), U8(uint8_t(i % 10))});
+  db.Insert(t, rows);
+  db.Insert(s, {{U8(3), Str("three")}, {U8(4), Str("four")}});
+  auto stmt = db.CompileSql("select t.* from t join s on t.g = s.g where t.id < 4000");
+  ASSERT_TRUE(stmt.ok());
+  auto snapshot = db.datastore().TakeSnapshot();
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r)
+    readers.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        auto result = ExecuteQuery(*stmt, *snapshot, TestDatabase::Owner());
+        if (!result.ok() || result->rows.size() != 800) ++wrong;
+      }
+    });
+  for (uint32_t i = 0; i < 200; ++i) {
+    auto tx = *db.datastore().BeginMutTx();
+    ASSERT_TRUE(tx->Insert(t, sats::bsatn::EncodeValue(AlgebraicValue::Product({AlgebraicValue::U32(10000 + i), U8(3)}))).ok());
+    ASSERT_TRUE(tx->DeleteByValue(t, sats::bsatn::EncodeValue(AlgebraicValue::Product({AlgebraicValue::U32(i * 10 + 3), U8(3)}))).ok());
+    tx->Commit();
+  }
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(wrong, 0);
+  // The writer's changes are visible to a new snapshot: 200 rows with g = 3 and id < 2000 were deleted.
+  snapshot.reset();
+  auto now = db.Query("select t.* from t join s on t.g = s.g where t.id < 4000");
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->rows.size(), 600u);
 }
 
 TEST(SqlEngine, SchemaChangeAfterCompileIsAnError) {
