@@ -75,6 +75,10 @@ class FragmentPlanner {
       if (!row_list_[r]) access_[r] = ChooseAccessPath(*f_.relations[r].schema, sargable_[r]);
     std::vector<uint32_t> order = JoinOrder();
 
+    reads_.assign(n_, RelationRead::kTableScan);
+    reads_[order[0]] = row_list_[order[0]] ? RelationRead::kRowList
+                       : access_[order[0]].index ? RelationRead::kIndexScan
+                                                 : RelationRead::kTableScan;
     RelationSet joined = RelationBit(order[0]);
     STDB_ASSIGN_OR_RETURN(PhysicalOperatorPtr op, Scan(order[0]));
     STDB_ASSIGN_OR_RETURN(op, FilterReady(std::move(op), joined));
@@ -83,12 +87,17 @@ class FragmentPlanner {
       JoinChoice choice = ChooseJoin(r, joined);
       switch (choice.method) {
         case JoinMethod::kUniqueIndex:
-        case JoinMethod::kIndex: op = IndexJoin(std::move(op), r, choice); break;
+        case JoinMethod::kIndex:
+          reads_[r] = RelationRead::kIndexJoin;
+          op = IndexJoin(std::move(op), r, choice);
+          break;
         case JoinMethod::kHash: {
+          reads_[r] = RelationRead::kHashJoin;
           STDB_ASSIGN_OR_RETURN(op, HashJoin(std::move(op), r, *choice.edge));
           break;
         }
         case JoinMethod::kNestedLoop: {
+          reads_[r] = RelationRead::kNestedLoopJoin;
           STDB_ASSIGN_OR_RETURN(PhysicalOperatorPtr right, ScanWithFilters(r));
           op = std::make_unique<PhysicalNestedLoopJoin>(std::move(op), std::move(right), r);
           break;
@@ -103,6 +112,7 @@ class FragmentPlanner {
   }
 
   const std::vector<std::shared_ptr<const table::RowLayout>>& layouts() const { return layouts_; }
+  const std::vector<RelationRead>& reads() const { return reads_; }
 
  private:
   void Classify() {
@@ -293,6 +303,7 @@ class FragmentPlanner {
   std::vector<AccessPath> access_;
   std::vector<uint64_t> rows_;
   std::vector<bool> applied_;
+  std::vector<RelationRead> reads_;
 };
 
 }  // namespace
@@ -322,6 +333,7 @@ Result<std::unique_ptr<PhysicalPlan>> PlanQuery(const LogicalQuery& query, const
     FragmentPlanner planner(fragment, statistics, options);
     STDB_ASSIGN_OR_RETURN(PhysicalOperatorPtr op, planner.Plan());
     plan->tuple_width = std::max(plan->tuple_width, fragment.relations.size());
+    plan->relation_reads.push_back(planner.reads());
     const QueryOutput& out = query.output;
     if (out.kind == QueryOutput::Kind::kRows) {
       op = std::make_unique<PhysicalProjection>(std::move(op), out.relation,

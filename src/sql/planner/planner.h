@@ -35,11 +35,18 @@ struct PlanOptions {
   std::vector<uint32_t> row_list_relations;
 };
 
+// How the plan reads a relation: the first relation of a join order through its access path, every other one
+// through the join that adds it. Subscriptions use it to check that a delta plan reaches every table through an
+// index, so that its cost follows the size of the delta and not of the tables.
+enum class RelationRead : uint8_t { kRowList, kTableScan, kIndexScan, kIndexJoin, kHashJoin, kNestedLoopJoin };
+
 struct PhysicalPlan {
   PhysicalOperatorPtr root;
   sats::ProductType result_type;
   size_t tuple_width = 0;  // the most relations of any fragment
   bool uses_sender = false;
+  // Per fragment of the query, per relation: how it is read.
+  std::vector<std::vector<RelationRead>> relation_reads;
   // The operator tree, one operator per line.
   std::string Explain() const;
 };

@@ -171,6 +171,8 @@ TEST_F(PlannerTest, RowListsReplaceTables) {
             "  IndexJoin t via t_a_b_idx_btree on t(a, b) key: s.t_a\n"
             "    Filter (s.g = 1)\n"
             "      RowListScan s\n");
+  EXPECT_EQ((*plan)->relation_reads,
+            (std::vector<std::vector<RelationRead>>{{RelationRead::kRowList, RelationRead::kIndexJoin}}));
   datastore::RowList delta;
   delta.Add(sats::bsatn::EncodeValue(AlgebraicValue::Product({AlgebraicValue::U32(500), AlgebraicValue::U32(3), AlgebraicValue::U8(1)})));
   delta.Add(sats::bsatn::EncodeValue(AlgebraicValue::Product({AlgebraicValue::U32(501), AlgebraicValue::U32(4), AlgebraicValue::U8(2)})));
@@ -192,6 +194,8 @@ TEST_F(PlannerTest, RowListsReplaceTables) {
             "Project t.*\n"
             "  IndexJoin s via s_g_t_a_idx_btree on s(g, t_a) key: 1, t.a\n"
             "    RowListScan t\n");
+  EXPECT_EQ((*inner)->relation_reads,
+            (std::vector<std::vector<RelationRead>>{{RelationRead::kIndexJoin, RelationRead::kRowList}}));
   // Two row lists (dR x dS of a delta formula): the second is joined by hashing it.
   options.row_list_relations = {0, 1};
   auto both = PlanQuery(stmt->query(), &schema, options);
@@ -203,6 +207,8 @@ TEST_F(PlannerTest, RowListsReplaceTables) {
             "      RowListScan s\n"
             "    build:\n"
             "      RowListScan t\n");
+  EXPECT_EQ((*both)->relation_reads,
+            (std::vector<std::vector<RelationRead>>{{RelationRead::kRowList, RelationRead::kHashJoin}}));
   datastore::RowList t_delta;
   t_delta.Add(sats::bsatn::EncodeValue(AlgebraicValue::Product({AlgebraicValue::U32(3), AlgebraicValue::I64(-1), AlgebraicValue::String("new")})));
   t_delta.Add(sats::bsatn::EncodeValue(AlgebraicValue::Product({AlgebraicValue::U32(4), AlgebraicValue::I64(-2), AlgebraicValue::String("new")})));
