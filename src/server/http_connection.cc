@@ -29,7 +29,11 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-constexpr size_t kReadChunkBytes = 64 * 1024;
+// Reads ask for little while a header is expected (idle connections are the many) and for more in a body.
+constexpr size_t kHeaderReadBytes = 4 * 1024;
+constexpr size_t kBodyReadBytes = 64 * 1024;
+// A buffer that grew beyond this for one request is given back before the next.
+constexpr size_t kKeepBufferBytes = 16 * 1024;
 // Pipelined bytes buffered while a response is pending; beyond this the client waits (TCP backpressure).
 constexpr size_t kReadAheadLimitBytes = 64 * 1024;
 // Bytes discarded while lingering before the connection is closed regardless.
@@ -156,6 +160,7 @@ class HttpConnection final : public detail::ExchangeTarget,
     header_checked_ = false;
     is_upgrade_ = false;
     upgrade_request_.reset();
+    if (buffer_.size() == 0 && buffer_.capacity() > kKeepBufferBytes) buffer_.shrink_to_fit();
     if (buffer_.size() > 0) {
       phase_ = Phase::kReadingRequest;
       SetDeadline(options_.header_timeout);
@@ -170,8 +175,9 @@ class HttpConnection final : public detail::ExchangeTarget,
   void ReadMore() {
     if (read_in_flight_ || phase_ == Phase::kClosed) return;
     read_in_flight_ = true;
+    bool in_body = phase_ == Phase::kReadingRequest && header_checked_;
     socket_.async_read_some(
-        buffer_.prepare(kReadChunkBytes),
+        buffer_.prepare(in_body ? kBodyReadBytes : kHeaderReadBytes),
         [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnRead(ec, n); });
   }
 
@@ -323,7 +329,7 @@ class HttpConnection final : public detail::ExchangeTarget,
     self_ = shared_from_this();
     ++exchange_id_;
     TransportMetrics::Increment(context_->metrics->http_requests);
-    auto exchange = std::make_unique<detail::Exchange>();
+    auto exchange = std::make_shared<detail::Exchange>();
     exchange->target = std::weak_ptr<detail::ExchangeTarget>(shared_from_this());
     exchange->id = exchange_id_;
     exchange->remote_address = remote_address_;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -178,6 +179,38 @@ TEST(HttpServerTest, ASecondAnswerIsIgnored) {
   auto next = client->Request("GET", "/");  // no stray second response in between
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->body, "first");
+}
+
+TEST(HttpServerTest, CopiesOfAResponderShareOneAnswer) {
+  LaterAnswers later;
+  auto server = StartServer(TestOptions(), [&](HttpRequest request, Responder responder) {
+    if (request.path == "/race") {
+      // Copies fit in std::function; both race to answer and exactly one answer goes out.
+      for (int i = 0; i < 2; ++i) {
+        std::function<void()> task = [responder, i] {
+          Responder copy = responder;
+          copy.Send(HttpResponse::Text(200, "answer " + std::to_string(i)));
+        };
+        later.Run(std::move(task));
+      }
+    } else {
+      // Two copies, both dropped without answering: one 500 when the last one goes.
+      later.Run([responder] {});
+      later.Run([responder] { std::this_thread::sleep_for(milliseconds(20)); });
+    }
+  });
+  auto client = Connect(*server);
+  for (int i = 0; i < 3; ++i) {
+    auto response = client->Request("GET", "/race");
+    ASSERT_TRUE(response.ok()) << response.error().message();
+    EXPECT_EQ(response->body.rfind("answer ", 0), 0u);
+  }
+  auto dropped = client->Request("GET", "/drop");
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->status, 500);
+  auto after = client->Request("GET", "/race");  // no stray answer was left on the connection
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, 200);
 }
 
 TEST(HttpServerTest, DecodesPathAndQuery) {
@@ -449,14 +482,13 @@ TEST(HttpServerTest, StreamsChunksOverTime) {
     head.headers.Add("Cache-Control", "no-cache");
     head.body = "{\"n\":0}\n";
     ResponseStream stream = responder.StartStream(std::move(head));
-    later.Run([stream = std::move(stream)]() mutable {
+    std::function<void()> producer = [stream]() mutable {  // a copy; the body ends when the last copy goes
       for (int i = 1; i <= 3; ++i) {
         std::this_thread::sleep_for(milliseconds(30));
         EXPECT_TRUE(stream.Write("{\"n\":" + std::to_string(i) + "}\n"));
       }
-      stream.Finish();
-      EXPECT_FALSE(stream.Write("after finish"));
-    });
+    };
+    later.Run(std::move(producer));
   });
   auto client = Connect(*server);
   ASSERT_TRUE(client->Send("GET", "/logs").ok());
@@ -479,6 +511,21 @@ TEST(HttpServerTest, StreamsChunksOverTime) {
   auto next = client->Request("GET", "/plain");  // the connection serves on after the stream
   ASSERT_TRUE(next.ok()) << next.error().message();
   EXPECT_EQ(next->body, "plain");
+}
+
+TEST(HttpServerTest, NothingIsWrittenAfterAStreamFinishes) {
+  auto server = StartServer(TestOptions(), [](HttpRequest request, Responder responder) {
+    ResponseStream stream = responder.StartStream(HttpResponse::Empty(200));
+    EXPECT_TRUE(stream.Write("only this"));
+    stream.Finish();
+    EXPECT_FALSE(stream.Write(" and not this"));
+    EXPECT_FALSE(ResponseStream().Write("a default stream is closed"));
+  });
+  auto client = Connect(*server);
+  auto response = client->Request("GET", "/");
+  ASSERT_TRUE(response.ok()) << response.error().message();
+  EXPECT_TRUE(response->chunked);
+  EXPECT_EQ(response->body, "only this");
 }
 
 TEST(HttpServerTest, StreamsNoticeTheClientLeaving) {

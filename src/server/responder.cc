@@ -3,38 +3,34 @@
 #include <utility>
 
 namespace stdb::server {
-namespace {
+namespace detail {
 
-void MergeHeaders(const HttpHeaders& extra, HttpResponse& response) {
-  for (const auto& [name, value] : extra)
+Exchange::~Exchange() {
+  if (answered.load(std::memory_order_acquire)) return;
+  HttpResponse response = HttpResponse::Text(500, "internal error: the request handler did not respond");
+  MergeExtraHeaders(response);
+  if (auto connection = target.lock()) connection->CompleteWithResponse(id, std::move(response));
+}
+
+void Exchange::MergeExtraHeaders(HttpResponse& response) {
+  std::lock_guard lock(mu);
+  for (const auto& [name, value] : extra_headers)
     if (!response.headers.Contains(name)) response.headers.Add(name, value);
 }
 
-}  // namespace
-
-Responder& Responder::operator=(Responder&& other) noexcept {
-  if (this != &other) {
-    if (exchange_) Send(HttpResponse::Text(500, "internal error: the request handler did not respond"));
-    exchange_ = std::move(other.exchange_);
-  }
-  return *this;
-}
-
-Responder::~Responder() {
-  if (exchange_) Send(HttpResponse::Text(500, "internal error: the request handler did not respond"));
-}
+}  // namespace detail
 
 void Responder::Send(HttpResponse response) {
-  if (!exchange_) return;
-  std::unique_ptr<detail::Exchange> exchange = std::move(exchange_);
-  MergeHeaders(exchange->extra_headers, response);
+  if (!exchange_ || !exchange_->Claim()) return;
+  std::shared_ptr<detail::Exchange> exchange = std::move(exchange_);
+  exchange->MergeExtraHeaders(response);
   if (auto target = exchange->target.lock()) target->CompleteWithResponse(exchange->id, std::move(response));
 }
 
 ResponseStream Responder::StartStream(HttpResponse head, std::function<void()> on_closed) {
-  if (!exchange_) return ResponseStream();
-  std::unique_ptr<detail::Exchange> exchange = std::move(exchange_);
-  MergeHeaders(exchange->extra_headers, head);
+  if (!exchange_ || !exchange_->Claim()) return ResponseStream();
+  std::shared_ptr<detail::Exchange> exchange = std::move(exchange_);
+  exchange->MergeExtraHeaders(head);
   auto channel =
       std::make_shared<detail::StreamChannel>(exchange->max_stream_buffer_bytes, std::move(on_closed));
   if (!head.body.empty()) channel->Write(std::exchange(head.body, std::string()));
@@ -47,8 +43,8 @@ ResponseStream Responder::StartStream(HttpResponse head, std::function<void()> o
 }
 
 std::shared_ptr<WebSocketSession> Responder::AcceptWebSocket(WebSocketAccept accept) {
-  if (!exchange_) return nullptr;
-  std::unique_ptr<detail::Exchange> exchange = std::move(exchange_);
+  if (!exchange_ || !exchange_->Claim()) return nullptr;
+  std::shared_ptr<detail::Exchange> exchange = std::move(exchange_);
   WebSocketOptions options = accept.options.value_or(exchange->websocket_options);
   auto session = std::make_shared<WebSocketSession>(accept.subprotocol, exchange->remote_address, options,
                                                     exchange->metrics);
@@ -62,7 +58,9 @@ std::shared_ptr<WebSocketSession> Responder::AcceptWebSocket(WebSocketAccept acc
 }
 
 void Responder::AddResponseHeader(std::string name, std::string value) {
-  if (exchange_) exchange_->extra_headers.Add(std::move(name), std::move(value));
+  if (!exchange_) return;
+  std::lock_guard lock(exchange_->mu);
+  exchange_->extra_headers.Add(std::move(name), std::move(value));
 }
 
 }  // namespace stdb::server

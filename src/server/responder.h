@@ -1,24 +1,27 @@
 // Responder: the right and duty to answer one HTTP request, exactly once.
 //
 // The server hands every request to its handler together with a Responder. The handler may answer at once or
-// move the Responder anywhere — typically into a task for a database thread — and answer later from that
+// pass the Responder anywhere — typically into a task for a database thread — and answer later from that
 // thread. It answers with exactly one of:
 //   Send(response)            a complete response;
 //   StartStream(head, ...)    status and headers now, the body as chunks over time (response_stream.h);
 //   AcceptWebSocket(accept)   101 Switching Protocols; the connection becomes a WebSocketSession.
-// A Responder destroyed without answering answers 500, so a request is never left hanging. Calls after the
-// first answer, or on a moved-from Responder, do nothing.
+// Copies of a Responder share the one answer (so it fits in a std::function): the first answer wins and later
+// ones do nothing. When the last copy is destroyed without an answer, the client gets 500, so a request is
+// never left hanging.
 //
 // If the client has gone away (or the server stopped) before the answer, the answer is dropped silently;
 // for AcceptWebSocket the handler's OnClose then runs on the calling thread before AcceptWebSocket returns.
 //
-// Thread-safety: a Responder is owned by one thread at a time; it may be moved between threads and answered
-// from any thread. Answering never blocks: the work is queued on the connection's I/O thread.
+// Thread-safety: any copy may be used from any thread, concurrently with the others. Answering never blocks:
+// the work is queued on the connection's I/O thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -50,15 +53,27 @@ class ExchangeTarget {
                                      std::shared_ptr<WebSocketSession> session) = 0;
 };
 
-// What a Responder needs to know about its request and connection.
+// What the copies of one Responder share: the request's connection and whether it has been answered.
 struct Exchange {
+  Exchange() = default;
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+  ~Exchange();  // answers 500 if nobody answered
+
+  // True for exactly one caller: the one whose answer is sent.
+  bool Claim() { return !answered.exchange(true, std::memory_order_acq_rel); }
+  // The extra headers, merged into `response` (a header the response sets itself wins).
+  void MergeExtraHeaders(HttpResponse& response);
+
   std::weak_ptr<ExchangeTarget> target;
   uint64_t id = 0;
   std::string remote_address;
   size_t max_stream_buffer_bytes = 0;
   WebSocketOptions websocket_options;
   std::shared_ptr<TransportMetrics> metrics;
-  HttpHeaders extra_headers;  // AddResponseHeader
+  std::atomic<bool> answered{false};
+  std::mutex mu;
+  HttpHeaders extra_headers;  // AddResponseHeader; guarded by mu
 };
 
 }  // namespace detail
@@ -66,12 +81,7 @@ struct Exchange {
 class Responder {
  public:
   Responder() = default;  // answers nothing; valid() is false
-  explicit Responder(std::unique_ptr<detail::Exchange> exchange) : exchange_(std::move(exchange)) {}
-  Responder(Responder&&) noexcept = default;
-  Responder& operator=(Responder&& other) noexcept;
-  Responder(const Responder&) = delete;
-  Responder& operator=(const Responder&) = delete;
-  ~Responder();  // answers 500 if not answered
+  explicit Responder(std::shared_ptr<detail::Exchange> exchange) : exchange_(std::move(exchange)) {}
 
   void Send(HttpResponse response);
   // Sends `head` (status and headers; its body, if any, becomes the first chunk) and returns the body stream.
@@ -84,11 +94,11 @@ class Responder {
   // Adds a header to whatever response eventually answers (the router's CORS headers use this).
   void AddResponseHeader(std::string name, std::string value);
 
-  // True until answered or moved from.
-  bool valid() const { return exchange_ != nullptr; }
+  // True until some copy answered (false for a moved-from Responder).
+  bool valid() const { return exchange_ && !exchange_->answered.load(std::memory_order_acquire); }
 
  private:
-  std::unique_ptr<detail::Exchange> exchange_;
+  std::shared_ptr<detail::Exchange> exchange_;
 };
 
 }  // namespace stdb::server

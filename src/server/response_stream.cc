@@ -90,28 +90,22 @@ void StreamChannel::MarkClosed() {
 
 }  // namespace detail
 
-ResponseStream& ResponseStream::operator=(ResponseStream&& other) noexcept {
-  if (this != &other) {
-    Finish();
-    channel_ = std::move(other.channel_);
-  }
-  return *this;
-}
-
-ResponseStream::~ResponseStream() {
-  Finish();
+ResponseStream::ResponseStream(std::shared_ptr<detail::StreamChannel> channel) {
+  if (!channel) return;
+  producer_ = std::make_shared<Producer>();
+  producer_->channel = std::move(channel);
 }
 
 bool ResponseStream::Write(std::string chunk) {
-  return channel_ && channel_->Write(std::move(chunk));
+  return producer_ && producer_->channel->Write(std::move(chunk));
 }
 
 void ResponseStream::Finish() {
-  if (channel_) channel_->Finish();
+  if (producer_) producer_->channel->Finish();
 }
 
 bool ResponseStream::closed() const {
-  return !channel_ || channel_->closed();
+  return !producer_ || producer_->channel->closed();
 }
 
 }  // namespace stdb::server

@@ -9,8 +9,11 @@
 // stopping: Write then returns false, and the on_closed callback given to StartStream runs once, on the I/O
 // thread (it must not block), so a producer can stop without polling.
 //
-// Thread-safety: a ResponseStream is owned by one thread at a time (move it between threads freely); all its
-// methods may be called from any thread.
+// Copies of a ResponseStream write to the same body (so it fits in a std::function); the body ends when
+// Finish is called or the last copy is destroyed.
+//
+// Thread-safety: all methods of all copies may be called from any thread; chunks written concurrently from
+// several threads go out whole, in the order their Write calls took the queue's lock.
 #pragma once
 
 #include <cstddef>
@@ -68,13 +71,8 @@ class StreamChannel {
 
 class ResponseStream {
  public:
-  ResponseStream() = default;
-  explicit ResponseStream(std::shared_ptr<detail::StreamChannel> channel) : channel_(std::move(channel)) {}
-  ResponseStream(ResponseStream&&) noexcept = default;
-  ResponseStream& operator=(ResponseStream&& other) noexcept;
-  ResponseStream(const ResponseStream&) = delete;
-  ResponseStream& operator=(const ResponseStream&) = delete;
-  ~ResponseStream();  // Finish()
+  ResponseStream() = default;  // closed; writes nothing
+  explicit ResponseStream(std::shared_ptr<detail::StreamChannel> channel);
 
   // Queues one chunk (an empty chunk is ignored). False once the stream is closed or finished; a chunk that
   // overflows the buffer drops the client and returns false.
@@ -85,7 +83,14 @@ class ResponseStream {
   bool closed() const;
 
  private:
-  std::shared_ptr<detail::StreamChannel> channel_;
+  // Shared by the copies; the last one to go ends the body.
+  struct Producer {
+    std::shared_ptr<detail::StreamChannel> channel;
+    ~Producer() {
+      if (channel) channel->Finish();
+    }
+  };
+  std::shared_ptr<Producer> producer_;
 };
 
 }  // namespace stdb::server

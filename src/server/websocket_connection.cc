@@ -25,7 +25,7 @@ namespace {
 
 constexpr size_t kReadChunkBytes = 64 * 1024;
 // A read buffer that grew beyond this for a large message is given back once the message is delivered.
-constexpr size_t kKeepReadBufferBytes = 256 * 1024;
+constexpr size_t kKeepReadBufferBytes = 64 * 1024;
 
 }  // namespace
 

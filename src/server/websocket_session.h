@@ -70,7 +70,7 @@ struct WebSocketOptions {
   std::chrono::milliseconds write_timeout{30'000};
   size_t max_incoming_message_bytes = 32 * 1024 * 1024;
   size_t max_outgoing_messages = 16'384;
-  size_t max_outgoing_bytes = 256 * 1024 * 1024;
+  size_t max_outgoing_bytes = 64 * 1024 * 1024;
   size_t write_fragment_bytes = 64 * 1024;  // the reference uses 4096
   size_t max_unacknowledged_incoming = 0;   // 0: no incoming flow control, no acknowledgements expected
   IncomingOverflow incoming_overflow = IncomingOverflow::kPauseReading;
