@@ -349,7 +349,7 @@ TEST(CommandsTest, PublishErrors) {
   t.err.str("");
   EXPECT_EQ(RunCli(t, {"publish", "-b", t.dir / "lib.wasm"}), 1);
   EXPECT_EQ(t.err.str(), "Error: publishing the module failed: 400 Bad Request: Error while initializing module: no "
-                         "__describe_module__ export\n");
+                         "__describe_module__ export — correct what the server's message points out and try again\n");
 
   t.err.str("");
   EXPECT_EQ(RunCli(t, {"publish", "Bad_Name", "-b", t.dir / "lib.wasm"}), 1);

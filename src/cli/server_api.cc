@@ -99,6 +99,7 @@ Error ResponseError(const HttpResponse& response, const std::string& action) {
   switch (response.status) {
     case 400:
       code = ErrorCode::kInvalidArgument;
+      message += " — correct what the server's message points out and try again";
       break;
     case 401:
       code = ErrorCode::kPermissionDenied;
@@ -114,7 +115,11 @@ Error ResponseError(const HttpResponse& response, const std::string& action) {
       message += " — check the database name with `spacetime list`";
       break;
     default:
-      if (response.status >= 500) message += " — the server failed; its log (`spacetime start` output) says why";
+      if (response.status >= 500) {
+        message += " — the server failed; its log (`spacetime start` output) says why";
+      } else {
+        message += " — the server refused the request; its message above says why";
+      }
       break;
   }
   return Error(code, message);
