@@ -10,9 +10,12 @@
 // Pruning (§5.4). For each table the query reads, `triggers()` says which changed rows of that table can affect
 // the result: any row, or only rows whose column c holds value v for one of a few (c, v) pairs. The pairs come
 // from equality conditions `r.c = literal` / `r.c = :sender` on every relation r over that table (in every
-// fragment, RLS included); if some relation over the table has none, any change may matter. Values are compared
-// as BSATN bytes, which is exact for every comparable type except floats (0.0 = -0.0), so float columns are not
-// used.
+// fragment, RLS included). A relation without such a condition may still be tied to one through a join: in
+// `SELECT f.* FROM f JOIN l ON f.e = l.e WHERE l.chunk = 5` a changed row of f matters only if the row of l with
+// the same e (found through l's index on e in the state after the transaction) has chunk 5 (JoinTrigger). This is
+// exact: a joined row deleted by the same transaction triggers the query through its own table's equality. If
+// some relation over the table has neither, any change may matter. Values are compared as BSATN bytes, which is
+// exact for every comparable type except floats (0.0 = -0.0), so float columns are not used.
 //
 // Thread-safety: immutable after Compile; Evaluate and the delta evaluator may run on any thread that may read
 // the view.
@@ -30,6 +33,7 @@
 #include "sats/result.h"
 #include "sql/binder/schema_source.h"
 #include "sql/caller.h"
+#include "sql/execution/index_target.h"
 #include "sql/execution/execution_context.h"
 #include "sql/execution/query_executor.h"
 #include "sql/sql_engine.h"
@@ -38,11 +42,29 @@
 
 namespace stdb::subscription {
 
-// Which changes of one table may affect a query.
+// A changed row of a table matters to a query only if the row of `other_table` it joins with (other.join column =
+// row.column, found through `other_index`, whose first column is that join column) holds `value` in
+// `other_column`: the reference's join edges (spec/data-layer.md §5.4), for any join column with an index.
+struct JoinTrigger {
+  table::ColId column = 0;
+  table::TableId other_table = 0;
+  sql::IndexTarget other_index;
+  table::ColId other_column = 0;
+  sats::Bytes value;
+  // Same edge (all but the value).
+  bool SameEdge(const JoinTrigger& o) const {
+    return column == o.column && other_table == o.other_table && other_index.index_id == o.other_index.index_id &&
+           other_column == o.other_column;
+  }
+};
+
+// Which changes of one table may affect a query: any row, or only rows matching one of the equalities or join
+// triggers (one per relation over the table).
 struct TableTrigger {
   table::TableId table_id = 0;
-  bool any_row = true;                                          // every change matters
-  std::vector<std::pair<table::ColId, sats::Bytes>> equalities;  // else: rows with one of these column values
+  bool any_row = true;
+  std::vector<std::pair<table::ColId, sats::Bytes>> equalities;
+  std::vector<JoinTrigger> joins;
 };
 
 class CompiledQuery {

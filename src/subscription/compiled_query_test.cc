@@ -161,27 +161,48 @@ TEST_F(CompiledQueryTest, TriggersFromEqualityConstants) {
   const auto& le = id3.le_bytes();
   EXPECT_EQ((*sender)->triggers()[0].equalities[0].second, sats::Bytes(le.begin(), le.end()));
 
-  // A join: t is filtered by a constant, s only through the join, so any change of s matters.
+  // A join: t is filtered by a constant; s only through the join, so a changed row of s matters only if the t row
+  // it joins (found through t's unique index on id) has x = 4.
   auto join = Compile("SELECT s.* FROM t JOIN s ON t.id = s.t_id WHERE t.x = 4");
   ASSERT_TRUE(join.ok());
   ASSERT_EQ((*join)->triggers().size(), 2u);
   for (const TableTrigger& trig : (*join)->triggers()) {
+    EXPECT_FALSE(trig.any_row);
     if (trig.table_id == t_) {
-      EXPECT_FALSE(trig.any_row);
+      ASSERT_EQ(trig.equalities.size(), 1u);
       EXPECT_EQ(trig.equalities[0].first, 1);
+      EXPECT_TRUE(trig.joins.empty());
     } else {
       EXPECT_EQ(trig.table_id, s_);
-      EXPECT_TRUE(trig.any_row);
+      EXPECT_TRUE(trig.equalities.empty());
+      ASSERT_EQ(trig.joins.size(), 1u);
+      const JoinTrigger& j = trig.joins[0];
+      EXPECT_EQ(j.column, 1);  // s.t_id
+      EXPECT_EQ(j.other_table, t_);
+      EXPECT_EQ(j.other_index.columns, std::vector<table::ColId>{0});
+      EXPECT_EQ(j.other_column, 1);  // t.x
+      EXPECT_EQ(j.value, sats::bsatn::EncodeValue(AlgebraicValue::U32(4)));
     }
   }
   EXPECT_EQ((*join)->table_id(), s_);
   EXPECT_EQ((*join)->table_name(), "s");
 
-  // A self-join: both occurrences of t must be constrained for t to be pruned by value.
+  // Without a constant on either side, any change of either table matters.
+  auto plain = Compile("SELECT s.* FROM t JOIN s ON t.id = s.t_id");
+  ASSERT_TRUE(plain.ok());
+  for (const TableTrigger& trig : (*plain)->triggers()) EXPECT_TRUE(trig.any_row);
+
+  // A self-join: the constrained occurrence of t gives an equality, the other a join trigger through it.
   auto self = Compile("SELECT a.* FROM t AS a JOIN t AS b ON a.x = b.id WHERE a.x = 1");
   ASSERT_TRUE(self.ok());
   ASSERT_EQ((*self)->triggers().size(), 1u);
-  EXPECT_TRUE((*self)->triggers()[0].any_row);
+  EXPECT_FALSE((*self)->triggers()[0].any_row);
+  EXPECT_EQ((*self)->triggers()[0].equalities.size(), 1u);
+  EXPECT_EQ((*self)->triggers()[0].joins.size(), 1u);
+  // One occurrence constrained by nothing at all: any change matters.
+  auto loose = Compile("SELECT a.* FROM t AS a JOIN t AS b ON a.x = b.id WHERE a.f > 1.0");
+  ASSERT_TRUE(loose.ok());
+  EXPECT_TRUE((*loose)->triggers()[0].any_row);
 }
 
 }  // namespace

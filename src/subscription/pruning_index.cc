@@ -8,6 +8,14 @@ namespace {
 
 std::string Key(const sats::Bytes& value) { return std::string(value.begin(), value.end()); }
 
+void Erase(absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>>& map, const sats::Bytes& value,
+           uint32_t query) {
+  auto v = map.find(Key(value));
+  if (v == map.end()) return;
+  v->second.erase(query);
+  if (v->second.empty()) map.erase(v);
+}
+
 }  // namespace
 
 void PruningIndex::Add(QueryId query, const std::vector<TableTrigger>& triggers) {
@@ -26,6 +34,17 @@ void PruningIndex::Add(QueryId query, const std::vector<TableTrigger>& triggers)
       }
       col->by_value[Key(value)].insert(query);
     }
+    for (const JoinTrigger& j : t.joins) {
+      auto join = std::find_if(entry.joins.begin(), entry.joins.end(),
+                               [&](const JoinArgs& a) { return a.edge.SameEdge(j); });
+      if (join == entry.joins.end()) {
+        JoinArgs args{j, {}};
+        args.edge.value.clear();
+        entry.joins.push_back(std::move(args));
+        join = entry.joins.end() - 1;
+      }
+      join->by_value[Key(j.value)].insert(query);
+    }
   }
 }
 
@@ -34,21 +53,22 @@ void PruningIndex::Remove(QueryId query, const std::vector<TableTrigger>& trigge
     auto it = tables_.find(t.table_id);
     if (it == tables_.end()) continue;
     TableEntry& entry = it->second;
-    if (t.any_row) {
-      entry.any_row.erase(query);
-    } else {
-      for (const auto& [column, value] : t.equalities) {
-        auto col = std::find_if(entry.columns.begin(), entry.columns.end(),
-                                [&](const ColumnArgs& c) { return c.column == column; });
-        if (col == entry.columns.end()) continue;
-        auto v = col->by_value.find(Key(value));
-        if (v == col->by_value.end()) continue;
-        v->second.erase(query);
-        if (v->second.empty()) col->by_value.erase(v);
-        if (col->by_value.empty()) entry.columns.erase(col);
-      }
+    if (t.any_row) entry.any_row.erase(query);
+    for (const auto& [column, value] : t.equalities) {
+      auto col = std::find_if(entry.columns.begin(), entry.columns.end(),
+                              [&](const ColumnArgs& c) { return c.column == column; });
+      if (col == entry.columns.end()) continue;
+      Erase(col->by_value, value, query);
+      if (col->by_value.empty()) entry.columns.erase(col);
     }
-    if (entry.any_row.empty() && entry.columns.empty()) tables_.erase(it);
+    for (const JoinTrigger& j : t.joins) {
+      auto join = std::find_if(entry.joins.begin(), entry.joins.end(),
+                               [&](const JoinArgs& a) { return a.edge.SameEdge(j); });
+      if (join == entry.joins.end()) continue;
+      Erase(join->by_value, j.value, query);
+      if (join->by_value.empty()) entry.joins.erase(join);
+    }
+    if (entry.empty()) tables_.erase(it);
   }
 }
 

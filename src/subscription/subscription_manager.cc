@@ -322,8 +322,7 @@ CommitUpdates SubscriptionManager::OnCommit(const datastore::TxData& tx, const d
   // 1. The queries this transaction can affect.
   std::vector<QueryState*> candidates;
   for (const datastore::TableChanges& changes : tx.tables) {
-    const table::TableView* table = after.Table(changes.table_id);
-    pruning_.ForEachCandidate(changes, table ? table->layout.get() : nullptr, [&](PruningIndex::QueryId id) {
+    pruning_.ForEachCandidate(changes, after, [&](PruningIndex::QueryId id) {
       QueryState* s = query_slots_[id];
       if (s->mark == epoch) return;
       s->mark = epoch;

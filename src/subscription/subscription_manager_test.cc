@@ -150,6 +150,44 @@ TEST_F(ManagerTest, EqualityConstantsPruneEvaluations) {
   EXPECT_EQ(manager().stats().queries_evaluated, evaluated + 2);
 }
 
+TEST_F(ManagerTest, JoinsArePrunedThroughThePartnerRow) {
+  // footprint/location: one query per chunk; a footprint change is evaluated only by its entity's chunk query.
+  auto fp = db_.CreateTable("footprint", {{"entity", AlgebraicType::U64()}, {"kind", AlgebraicType::U8()}}, {{{0}}});
+  auto loc = db_.CreateTable("location", {{"entity", AlgebraicType::U64()}, {"chunk", AlgebraicType::U64()}},
+                             {{{0}}, {{1}}});
+  for (uint64_t e = 0; e < 100; ++e) {
+    db_.Insert(fp, {{V::U64(e), V::U8(0)}});
+    db_.Insert(loc, {{V::U64(e), V::U64(e / 10)}});
+  }
+  for (uint64_t chunk = 0; chunk < 10; ++chunk) {
+    auto rows = db_.Subscribe(Client(uint32_t(chunk)), User(), SubscriptionId::QuerySet(0),
+                              {"SELECT f.* FROM footprint f JOIN location l ON f.entity = l.entity WHERE l.chunk = " +
+                               std::to_string(chunk)});
+    ASSERT_TRUE(rows.ok()) << rows.error().message();
+    ASSERT_EQ((*rows)[0].rows.size(), 10u);
+  }
+  uint64_t evaluated = manager().stats().queries_evaluated;
+  auto updates = db_.Commit([&](datastore::MutTx& tx) -> Status {
+    STDB_RETURN_IF_ERROR(tx.DeleteByValue(fp, Row({V::U64(42), V::U8(0)})));
+    return tx.Insert(fp, Row({V::U64(42), V::U8(1)})).ok() ? OkStatus() : Error(ErrorCode::kInternal, "insert");
+  });
+  EXPECT_EQ(manager().stats().queries_evaluated, evaluated + 1);
+  ASSERT_EQ(updates.clients.size(), 1u);
+  EXPECT_EQ(updates.clients[0].client, Client(4));
+  // Moving entity 42 from chunk 4 to chunk 7: the two chunk queries, through location's own equality.
+  evaluated = manager().stats().queries_evaluated;
+  updates = db_.Commit([&](datastore::MutTx& tx) -> Status {
+    STDB_RETURN_IF_ERROR(tx.DeleteByValue(loc, Row({V::U64(42), V::U64(4)})));
+    return tx.Insert(loc, Row({V::U64(42), V::U64(7)})).ok() ? OkStatus() : Error(ErrorCode::kInternal, "insert");
+  });
+  EXPECT_EQ(manager().stats().queries_evaluated, evaluated + 2);
+  EXPECT_EQ(updates.clients.size(), 2u);
+  // A footprint of an entity without a location: nothing to evaluate.
+  evaluated = manager().stats().queries_evaluated;
+  EXPECT_TRUE(db_.Insert(fp, {{V::U64(500), V::U8(0)}}).clients.empty());
+  EXPECT_EQ(manager().stats().queries_evaluated, evaluated);
+}
+
 TEST_F(ManagerTest, UnsubscribeReturnsTheRowsThatLeave) {
   const std::string sql = "SELECT * FROM people WHERE owner = 0x" + IdentityOf(1).ToHex();
   auto rows = db_.Subscribe(Client(1), User(), SubscriptionId::QuerySet(3), {sql});
