@@ -99,7 +99,8 @@ Result<HttpResponse> Exchange(Stream& stream, const HttpUrl& url, const HttpRequ
   while (!parser.is_done()) {
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof(chunk);
-    http::read(stream, buffer, parser, ec);
+    // read_some returns as soon as some body arrived, so a never-ending stream is delivered as it comes.
+    http::read_some(stream, buffer, parser, ec);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       if (ec == http::error::end_of_stream || ec == net::error::eof) break;

@@ -1,5 +1,7 @@
 // Helpers for the CLI's tests: a temporary directory that removes itself, and a CommandContext writing to string
 // streams with its own config file.
+//
+// Thread-safety: test-thread only; every test makes its own.
 #pragma once
 
 #include <cstdlib>

@@ -145,11 +145,19 @@ class BeastWebSocket final : public WebSocketBase {
         req.set(http::field::sec_websocket_protocol, JoinProtocols(options.subprotocols));
       for (const auto& [name, value] : options.headers) req.set(name, value);
     }));
+    // The asynchronous handshake hands back the server's response even when the upgrade is declined (Boost
+    // 1.74's synchronous one does not), so its status and body can be reported.
     websocket::response_type response;
     beast::error_code ec;
-    ws_.handshake(response, url_.Authority(), url_.target, ec);
+    bool done = false;
+    ws_.async_handshake(response, url_.Authority(), url_.target, [&](beast::error_code e) {
+      ec = e;
+      done = true;
+    });
+    ioc_.restart();
+    while (!done) ioc_.run_one();
     if (ec) {
-      if (response.result_int() != 0 && response.result_int() != 101) {
+      if (ec == websocket::error::upgrade_declined && response.result_int() != 101) {
         std::string body = response.body();
         while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
         return Error(ErrorCode::kIo, "the server refused the WebSocket connection to " + url_.ToString() + ": " +
