@@ -444,6 +444,18 @@ TEST_F(WebSocketTest, PingsKeepAResponsiveClientAlive) {
   EXPECT_EQ(log->close_calls, 0);
 }
 
+TEST_F(WebSocketTest, TheClientsPingsAreAnswered) {
+  Serve();
+  auto client = ConnectClient();
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(client->Ping().ok());
+  ASSERT_TRUE(client->Send("after the ping").ok());
+  auto echo = client->Receive();  // the server read the ping first, so its pong arrives first
+  ASSERT_TRUE(echo.ok());
+  EXPECT_EQ(echo->payload, "after the ping");
+  EXPECT_EQ(client->pongs_received(), 1u);
+}
+
 TEST_F(WebSocketTest, ASilentClientIsDroppedAfterTheIdleTimeoutAndPingedOnlyOnce) {
   WebSocketOptions options;
   options.ping_interval = milliseconds(50);

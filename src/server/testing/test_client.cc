@@ -275,6 +275,7 @@ struct TestWebSocketClient::Impl {
   HttpHeaders handshake_headers;
   std::optional<WebSocketCloseInfo> close_info;
   size_t pings = 0;
+  size_t pongs = 0;
   std::chrono::milliseconds timeout;
 
   void RecordClose() {
@@ -316,6 +317,7 @@ Result<std::unique_ptr<TestWebSocketClient>> TestWebSocketClient::Connect(uint16
   Impl* raw = impl.get();
   impl->ws.control_callback([raw](websocket::frame_type kind, beast::string_view) {
     if (kind == websocket::frame_type::ping) ++raw->pings;
+    if (kind == websocket::frame_type::pong) ++raw->pongs;
   });
 
   websocket::response_type response;
@@ -353,6 +355,25 @@ std::optional<WebSocketCloseInfo> TestWebSocketClient::close_info() const {
 
 size_t TestWebSocketClient::pings_received() const {
   return impl_->pings;
+}
+
+size_t TestWebSocketClient::pongs_received() const {
+  return impl_->pongs;
+}
+
+Status TestWebSocketClient::Ping() {
+  bool done = false;
+  beast::error_code result;
+  impl_->ws.async_ping({}, [&](beast::error_code ec) {
+    done = true;
+    result = ec;
+  });
+  if (!RunUntil(impl_->io_context, Clock::now() + impl_->timeout, [&] { return done; })) {
+    Abandon(impl_->io_context, impl_->ws.next_layer());
+    return TimedOut("WebSocket ping");
+  }
+  if (result) return IoError("WebSocket ping", result);
+  return OkStatus();
 }
 
 Status TestWebSocketClient::Send(std::string_view payload, bool binary) {

@@ -100,9 +100,12 @@ class TestWebSocketClient {
   // (the write may fail halfway: the server is allowed to stop reading).
   Status SendWhileAwaitingClose(std::string payload);
   Status Close(uint16_t code, std::string_view reason);
+  // Sends a ping; its pong is counted while a later Receive reads.
+  Status Ping();
 
   std::optional<WebSocketCloseInfo> close_info() const;
   size_t pings_received() const;
+  size_t pongs_received() const;
 
   void set_timeout(std::chrono::milliseconds timeout);
 
