@@ -118,7 +118,10 @@ Status LogDurability::WriteBatch(const std::vector<std::shared_ptr<const datasto
       return Error(ErrorCode::kInternal, "the database appended transaction " + std::to_string(*tx->tx_offset) +
                                              " where the log " + clog_dir_ + " continues with " +
                                              std::to_string(expected));
-    auto appended = log_->Append(ToTxRecord(*tx));
+    record_.clear();
+    Status encoded = EncodeTxDataRecord(*tx, record_);
+    if (!encoded.ok()) return std::move(encoded).error().Prefix("encoding transaction " + std::to_string(expected));
+    auto appended = log_->AppendCommit(1, record_);
     if (!appended.ok())
       return std::move(appended).error().Prefix("writing transaction " + std::to_string(expected) + " to " + clog_dir_);
   }

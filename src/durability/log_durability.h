@@ -3,7 +3,7 @@
 //
 // Commits. Append (database thread) only queues the transaction; it waits for I/O only while `queue_capacity`
 // transactions are already queued (back-pressure, like the reference's bounded channel). The commit worker takes
-// everything queued, writes each transaction as its own commit (ToTxRecord, n = 1), then flushes and fdatasyncs
+// everything queued, writes each transaction as its own commit (EncodeTxDataRecord, n = 1), then flushes and fdatasyncs
 // once for the whole batch (group commit), publishes the durable offset and runs the WhenDurable callbacks that
 // are now due, in offset order. While it syncs, the next batch accumulates, so batches grow with the load.
 //
@@ -24,8 +24,9 @@
 // Close is a bug and puts the log in the failed state.
 //
 // Thread-safety: Append and RequestSnapshot on the database thread (the snapshot source reads the datastore
-// there, between transactions); everything else from any thread. Callbacks run on the commit worker, or on the
-// caller of WhenDurable when the offset is already durable.
+// there, between transactions); everything else from any thread. Callbacks run on the commit worker, in offset
+// order, or at once on the caller of WhenDurable when the offset is already durable (such a callback may overtake
+// ones the worker is still running for smaller offsets).
 #pragma once
 
 #include <atomic>
@@ -118,6 +119,7 @@ class LogDurability final : public Durability {
   void CompressSegmentsBefore(uint64_t tx_offset);
 
   std::unique_ptr<Commitlog> log_;  // the commit worker's alone once started
+  sats::Bytes record_;              // the commit worker's encoding buffer
   std::unique_ptr<SnapshotStore> snapshots_;
   SnapshotSource source_;
   LogDurabilityOptions options_;

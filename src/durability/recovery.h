@@ -19,6 +19,9 @@
 //
 // Without a directory (in-memory databases) nothing touches the disk: a fresh Datastore and InMemoryDurability.
 //
+// The durability takes its snapshots from the returned datastore (on the thread that calls Append), so Close it
+// before the datastore goes away; DatabaseState's member order does that when it is destroyed whole.
+//
 // Thread-safety: a free function. The caller makes sure nothing else uses the directory meanwhile.
 #pragma once
 

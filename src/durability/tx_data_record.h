@@ -10,7 +10,9 @@
 // - event tables keep their inserts: the reference logs them (replay ignores them, Datastore::Replay does too).
 //   Ephemeral (view backing) tables would be left out, but the datastore has none yet.
 //
-// ToReplayTx turns a decoded record back into what Datastore::Replay applies; its spans point into the record.
+// EncodeTxDataRecord writes the encoding of ToTxRecord(tx) straight from the TxData, without copying rows: the
+// commit path. ToReplayTx turns a decoded record back into what Datastore::Replay applies; its spans point into
+// the record.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -22,6 +24,9 @@
 namespace stdb::durability {
 
 TxRecord ToTxRecord(const datastore::TxData& tx);
+
+// Appends exactly the bytes EncodeTxRecord(ToTxRecord(tx)) would. On error `out` is left as it was.
+Status EncodeTxDataRecord(const datastore::TxData& tx, sats::Bytes& out);
 
 datastore::ReplayTx ToReplayTx(const TxRecordView& record);
 

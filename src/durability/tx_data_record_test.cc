@@ -100,6 +100,53 @@ TEST(ToTxRecord, LongReducerNamesAreCutAtACharacterBoundary) {
   EXPECT_TRUE(EncodeTxRecord(record, encoded).ok());  // valid UTF-8 within the u8 length
 }
 
+TEST(EncodeTxDataRecord, WritesExactlyTheBytesOfTheRecord) {
+  std::vector<TxData> cases;
+  {
+    TxData data;
+    TableChanges truncated{4096, "t", {}, {}, true, false};
+    truncated.deletes.Add(Row(1, "gone"));
+    TableChanges changed{4097, "u", {}, {}, false, false};
+    changed.inserts.Add(Row(3, "new"));
+    changed.inserts.Add(Row(33, ""));
+    changed.deletes.Add(Row(4, "old"));
+    TableChanges system{datastore::kStSequence, "st_sequence", {}, {}, false, false};
+    system.inserts.Add(Row(5, "seq"));
+    data.tables.push_back(std::move(changed));
+    data.tables.push_back(std::move(truncated));
+    data.tables.push_back(std::move(system));
+    std::string long_name;
+    while (long_name.size() < 300) long_name += "\xC3\xA9";
+    data.inputs = datastore::TxInputs{long_name, sats::Bytes(56, 7)};
+    cases.push_back(std::move(data));
+  }
+  cases.emplace_back();  // nothing at all
+  // Real transactions: schema changes, inserts, updates, deletes, truncates.
+  auto ds = datastore::Datastore::Create();
+  auto tx = *ds->BeginMutTx();
+  datastore::TableId accounts = *tx->CreateTable(datastore::testing::AccountsDef());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(tx->Insert(accounts, datastore::testing::AccountRow(0, "o", i)).ok());
+  cases.push_back(tx->Commit());
+  tx = *ds->BeginMutTx();
+  ASSERT_TRUE(tx->Update(accounts, datastore::kFirstUserId, datastore::testing::AccountRow(3, "p", 33)).ok());
+  tx->SetInputs({"update", sats::Bytes(60, 1)});
+  cases.push_back(tx->Commit());
+  tx = *ds->BeginMutTx();
+  ASSERT_TRUE(tx->Clear(accounts).ok());
+  cases.push_back(tx->Commit());
+  for (const TxData& data : cases) {
+    sats::Bytes expected, direct;
+    ASSERT_TRUE(EncodeTxRecord(ToTxRecord(data), expected).ok());
+    ASSERT_TRUE(EncodeTxDataRecord(data, direct).ok());
+    EXPECT_EQ(direct, expected);
+  }
+  TxData bad;
+  bad.inputs = datastore::TxInputs{"\xFF", {}};
+  sats::Bytes out = {9};
+  EXPECT_FALSE(EncodeTxDataRecord(bad, out).ok());
+  EXPECT_EQ(out, sats::Bytes{9});
+}
+
 TEST(ToReplayTx, RoundTripsThroughTheEncodingIntoAnEqualState) {
   using datastore::testing::AccountRow;
   using datastore::testing::AccountsDef;
