@@ -224,6 +224,7 @@ TEST_F(LogDurabilityTest, TransactionsQueuedDuringAnFsyncShareTheNextOne) {
   GatedFileSystem gated(memory_);
   auto d = Start(gated);
   Attach(*d);
+  WaitDurable(*d, 0);
   gated.Close();
   uint64_t first = Step(*d);
   gated.AwaitWaiter();  // the worker is inside the fdatasync of the batch holding `first`
@@ -245,10 +246,11 @@ TEST_F(LogDurabilityTest, AppendBlocksWhileTheQueueIsFull) {
   options.queue_capacity = 4;
   auto d = Start(gated, options);
   Attach(*d);
+  WaitDurable(*d, 0);
   gated.Close();
   Step(*d);
-  gated.AwaitWaiter();
-  for (int i = 0; i < 4; ++i) Step(*d);  // fills the queue while the worker is stuck in fdatasync
+  gated.AwaitWaiter();  // the worker took that transaction and is stuck in its fdatasync
+  for (int i = 0; i < 4; ++i) Step(*d);  // fills the queue
   std::atomic<bool> returned{false};
   auto data = std::make_shared<TxData>(std::move(*workload_.Step(*ds_)));
   std::thread appender([&] {

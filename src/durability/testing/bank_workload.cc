@@ -102,7 +102,7 @@ Result<datastore::TxData> BankWorkload::Step(datastore::Datastore& ds) {
       Account a{uint32_t(rng_() % 1000), int64_t(rng_() % 100000)};
       STDB_ASSIGN_OR_RETURN(auto r, tx->Insert(accounts_, AccountRow(0, a.owner, a.balance)));
       uint64_t id = GeneratedU64(r.generated);
-      generated_.push_back(id);
+      generated_.push_back({accounts_, id});
       inserted.push_back({id, a});
     } else if (kind < 80) {
       uint64_t id = live_[rng_() % live_.size()];
@@ -127,7 +127,7 @@ Result<datastore::TxData> BankWorkload::Step(datastore::Datastore& ds) {
       w.U64(0);
       w.String(note);
       STDB_ASSIGN_OR_RETURN(auto r, tx->Insert(ledger_, row));
-      generated_.push_back(GeneratedU64(r.generated));
+      generated_.push_back({ledger_, GeneratedU64(r.generated)});
     } else {
       STDB_ASSIGN_OR_RETURN(uint64_t cleared, tx->Clear(ledger_));
       (void)cleared;
