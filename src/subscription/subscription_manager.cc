@@ -62,11 +62,16 @@ std::string TableReference(const std::string& name) {
   return plain ? name : "\"" + name + "\"";
 }
 
-TableUpdate& TableFor(std::vector<TableUpdate>& tables, const QueryUpdate& update) {
+template <typename Tables>
+void AddToTable(Tables& tables, const std::shared_ptr<const QueryUpdate>& update) {
   for (TableUpdate& t : tables)
-    if (t.table_id == update.table_id()) return t;
-  tables.push_back(TableUpdate{update.table_id(), update.table_name(), {}});
-  return tables.back();
+    if (t.table_id == update->table_id()) {
+      t.queries.push_back(update);
+      return;
+    }
+  tables.emplace_back();
+  tables.back().table_id = update->table_id();
+  tables.back().queries.push_back(update);
 }
 
 }  // namespace
@@ -376,10 +381,13 @@ CommitUpdates SubscriptionManager::OnCommit(const datastore::TxData& tx, const d
     if (c->update_epoch != epoch) {
       c->update_epoch = epoch;
       c->update_index = out.clients.size();
-      out.clients.push_back(ClientUpdate{c->id, {}, {}});
+      out.clients.emplace_back().client = c->id;
     }
     return out.clients[c->update_index];
   };
+  size_t deliveries = 0;
+  for (const auto& [s, update] : updates) deliveries += s->v2_subscribers.size() + s->v1_subscribers.size();
+  out.clients.reserve(std::min(deliveries, clients_.size()));
   for (const auto& [s, update] : updates) {
     for (const auto& [c, set] : s->v2_subscribers) {
       if (!failed.empty() && failed.contains({c, SubscriptionId::QuerySet(set)})) continue;
@@ -388,14 +396,14 @@ CommitUpdates SubscriptionManager::OnCommit(const datastore::TxData& tx, const d
       for (QuerySetUpdate& candidate : cu.query_sets)
         if (candidate.query_set_id == set) qs = &candidate;
       if (!qs) {
-        cu.query_sets.push_back(QuerySetUpdate{set, {}});
-        qs = &cu.query_sets.back();
+        qs = &cu.query_sets.emplace_back();
+        qs->query_set_id = set;
       }
-      TableFor(qs->tables, *update).queries.push_back(update);
+      AddToTable(qs->tables, update);
     }
     for (ClientState* c : s->v1_subscribers) {
       if (failed_v1_clients.contains(c)) continue;
-      TableFor(client_update(c).tables, *update).queries.push_back(update);
+      AddToTable(client_update(c).tables, update);
     }
   }
   stats_.client_updates += out.clients.size();

@@ -51,6 +51,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "datastore/database_view.h"
 #include "datastore/tx_data.h"
 #include "sats/result.h"
@@ -78,22 +79,23 @@ struct PreparedQueries {
 };
 
 // The changes of one table within one subscription: one QueryUpdate per query over the table (a v2 TableUpdate
-// with one TableUpdateRows per query).
+// with one TableUpdateRows per query). Small inline vectors: a transaction usually reaches each client through one
+// subscription, one table and one query, and fan-out to thousands of clients should not allocate per client.
 struct TableUpdate {
   table::TableId table_id = 0;
-  std::string table_name;
-  std::vector<std::shared_ptr<const QueryUpdate>> queries;
+  absl::InlinedVector<std::shared_ptr<const QueryUpdate>, 1> queries;  // never empty
+  const std::string& table_name() const { return queries.front()->table_name(); }
 };
 
 struct QuerySetUpdate {
   uint32_t query_set_id = 0;
-  std::vector<TableUpdate> tables;
+  absl::InlinedVector<TableUpdate, 1> tables;
 };
 
 struct ClientUpdate {
   ClientId client;
-  std::vector<QuerySetUpdate> query_sets;  // v2 subscriptions
-  std::vector<TableUpdate> tables;         // v1 subscriptions: each query once
+  absl::InlinedVector<QuerySetUpdate, 1> query_sets;  // v2 subscriptions
+  std::vector<TableUpdate> tables;                    // v1 subscriptions: each query once
 };
 
 struct SubscriptionFailure {

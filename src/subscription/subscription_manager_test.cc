@@ -69,7 +69,7 @@ TEST_F(ManagerTest, SubscribeReturnsInitialRowsAndCommitsSendChanges) {
   ASSERT_EQ(cu.query_sets.size(), 1u);
   EXPECT_EQ(cu.query_sets[0].query_set_id, 7u);
   ASSERT_EQ(cu.query_sets[0].tables.size(), 1u);
-  EXPECT_EQ(cu.query_sets[0].tables[0].table_name, "people");
+  EXPECT_EQ(cu.query_sets[0].tables[0].table_name(), "people");
   ASSERT_EQ(cu.query_sets[0].tables[0].queries.size(), 1u);
   const QueryUpdate& u = *cu.query_sets[0].tables[0].queries[0];
   EXPECT_EQ(AsMultiset(u.deletes()), AsMultiset([&] {

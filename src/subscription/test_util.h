@@ -84,7 +84,7 @@ class ClientCache {
   }
   // Applies the part of `update` for query set `set` (or every v1 table when `set` is empty); deletes first.
   bool Apply(const ClientUpdate& update, std::optional<uint32_t> set) {
-    auto apply_tables = [&](const std::vector<TableUpdate>& tables) {
+    auto apply_tables = [&](const auto& tables) {
       for (const TableUpdate& t : tables)
         for (const auto& q : t.queries)
           if (!Delete(q->deletes())) return false;
