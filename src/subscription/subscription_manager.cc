@@ -254,7 +254,10 @@ Result<std::vector<QueryRows>> SubscriptionManager::Subscribe(const ClientId& cl
   auto rows = evaluation.Collect();
   if (!rows.ok()) {
     auto it = clients_.find(client);
-    if (it != clients_.end() && it->second->subscriptions.contains(id)) RemoveSubscription(it->second.get(), id);
+    if (it != clients_.end() && it->second->subscriptions.contains(id)) {
+      RemoveSubscription(it->second.get(), id);
+      if (it->second->subscriptions.empty()) clients_.erase(it);
+    }
     return std::move(rows).error();
   }
   return rows;

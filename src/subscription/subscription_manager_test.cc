@@ -492,6 +492,23 @@ TEST_F(ManagerTest, RegisterChecksTheStateIsCurrent) {
   EXPECT_TRUE(manager().Register(Client(1), SubscriptionId::QuerySet(0), *prepared, db_.Snapshot()).ok());
 }
 
+TEST_F(ManagerTest, AFailedInitialEvaluationIsUndoneWithUnsubscribe) {
+  // Compiled before the table is dropped, registered after: evaluating the initial rows fails.
+  auto gone = db_.CreateTable("gone", {{"id", AlgebraicType::U32()}});
+  auto prepared = manager().Prepare(User(), std::vector<std::string>{"SELECT * FROM gone"}, *db_.View());
+  ASSERT_TRUE(prepared.ok());
+  db_.Commit([&](datastore::MutTx& tx) { return tx.DropTable(gone); });
+  auto evaluation = manager().Register(Client(1), SubscriptionId::QuerySet(0), *prepared, db_.Snapshot());
+  ASSERT_TRUE(evaluation.ok());
+  auto rows = evaluation->Collect();
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.error().message().find("no longer exists"), std::string::npos) << rows.error().message();
+  // The server drops the subscription (and the updates it held) and reports SubscriptionError.
+  ASSERT_TRUE(manager().Unsubscribe(Client(1), SubscriptionId::QuerySet(0), nullptr).ok());
+  EXPECT_EQ(manager().query_count(), 0u);
+  EXPECT_EQ(manager().client_count(), 0u);
+}
+
 // The initial rows are evaluated on another thread from a snapshot while the database thread keeps committing;
 // the client applies them, then every update produced after registration: it ends with the final state.
 TEST_F(ManagerTest, InitialEvaluationOnAnotherThreadWhileCommitting) {
