@@ -1,6 +1,7 @@
 #include "durability/recovery.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "durability/replay_row_sizer.h"
 #include "durability/snapshot.h"
@@ -108,6 +109,21 @@ Result<DatabaseState> OpenDatabaseState(const DatabaseStateOptions& options) {
   if (!opened.ok()) return context(std::move(opened).error());
   std::unique_ptr<Commitlog> log = std::move(opened).value();
   report.commitlog = log->open_report();
+  auto log_message = [&](const std::string& message) {
+    if (options.durability.log) {
+      options.durability.log(message);
+    } else {
+      std::fprintf(stderr, "recovery %s: %s\n", options.dir.c_str(), message.c_str());
+    }
+  };
+  if (const auto& torn = report.commitlog.truncated_torn_tail)
+    log_message("cut a torn last commit (never acknowledged): " + torn->reason);
+  if (const auto& damage = report.commitlog.abandoned_damage)
+    log_message("the last commit of a segment is damaged and was left in place; continuing in a new segment: " +
+                damage->reason);
+  if (const auto& cut = report.commitlog.repaired_corruption)
+    log_message("operator truncation: the log was cut at transaction " + std::to_string(cut->tx_offset) +
+                " (corrupt commit at byte " + std::to_string(cut->byte_position) + " of " + cut->segment_path + ")");
   const uint64_t log_end = log->next_tx_offset();
   const uint64_t log_start = log->min_committed_offset().value_or(log_end);
   report.open_log_time = Since(start);
@@ -156,6 +172,7 @@ Result<DatabaseState> OpenDatabaseState(const DatabaseStateOptions& options) {
                                " and no usable snapshot holds the transactions before it"));
     state.datastore = datastore::Datastore::Create();
   }
+  for (const auto& reason : report.skipped_snapshots) log_message("skipped a snapshot: " + reason);
   report.snapshot_time = Since(snapshot_start);
 
   // 3. The log after the snapshot.

@@ -183,6 +183,8 @@ TEST_F(RecoveryTest, ACorruptSnapshotIsSkippedWithItsReasonAndAnOlderOneUsed) {
   ASSERT_EQ(state->report.skipped_snapshots.size(), 1u);
   EXPECT_NE(state->report.skipped_snapshots[0].find(newest), std::string::npos) << state->report.skipped_snapshots[0];
   EXPECT_NE(state->report.skipped_snapshots[0].find("checksum mismatch"), std::string::npos);
+  ASSERT_FALSE(messages_.empty());
+  EXPECT_EQ(messages_.back(), "skipped a snapshot: " + state->report.skipped_snapshots[0]);
   EXPECT_EQ(StateOf(*state->datastore), ModelStateAt(end));
 }
 
