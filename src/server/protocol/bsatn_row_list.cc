@@ -154,6 +154,12 @@ Result<BsatnRowList> BsatnRowList::Decode(Reader& r) {
   return BsatnRowList(std::move(wire));
 }
 
+Result<BsatnRowList> BsatnRowList::FromWire(std::shared_ptr<const Bytes> wire) {
+  if (!wire) return BsatnRowList();
+  STDB_RETURN_IF_ERROR(Validate(*wire));
+  return BsatnRowList(std::move(wire));
+}
+
 Result<BsatnRowList> BsatnRowList::FixedSize(uint16_t row_size, ByteSpan rows_data) {
   if (rows_data.size() > UINT32_MAX) return Error(ErrorCode::kInvalidArgument, "row data over 4 GiB");
   Bytes wire;

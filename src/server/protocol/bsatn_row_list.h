@@ -45,6 +45,9 @@ class BsatnRowList {
   static Result<BsatnRowList> FixedSize(uint16_t row_size, sats::ByteSpan rows_data);
   // A RowOffsets list with explicit offsets (validated like a decoded list).
   static Result<BsatnRowList> RowOffsets(std::span<const uint64_t> offsets, sats::ByteSpan rows_data);
+  // Wraps wire bytes encoded elsewhere (e.g. once per query by the subscription engine), sharing them; the bytes
+  // are validated.
+  static Result<BsatnRowList> FromWire(std::shared_ptr<const sats::Bytes> wire);
   // Builds a list from individual rows with the builder's policy.
   static BsatnRowList FromRows(std::span<const sats::ByteSpan> rows);
 
