@@ -156,6 +156,12 @@ class WebSocketConnection final : public WebSocketTransport,
   void OnControlFrame(websocket::frame_type kind) {
     last_received_ = Clock::now();
     if (kind == websocket::frame_type::pong) awaiting_pong_ = false;
+    if (kind == websocket::frame_type::close && !close_started_ && !peer_closing_) {
+      // Beast answers the close and then waits for the client to end the TCP connection; not forever.
+      peer_closing_ = true;
+      close_deadline_ = last_received_ + options_.close_handshake_timeout;
+      ScheduleTimer();
+    }
   }
 
   void StartRead() {
@@ -179,10 +185,7 @@ class WebSocketConnection final : public WebSocketTransport,
         if (close_started_) {
           Finish(close_code_sent_, close_reason_sent_, false);
         } else {
-          const websocket::close_reason& reason = ws_.reason();
-          uint16_t code = reason.code == websocket::close_code::none ? kCloseNoStatus
-                                                                     : static_cast<uint16_t>(reason.code);
-          Finish(code, std::string(reason.reason.data(), reason.reason.size()), false);
+          FinishWithPeersClose(/*abortive=*/false);
         }
         return;
       }
@@ -327,7 +330,7 @@ class WebSocketConnection final : public WebSocketTransport,
     Clock::time_point next = Clock::time_point::max();
     if (phase_ == Phase::kHandshake) return handshake_deadline_;
     if (phase_ != Phase::kOpen) return next;
-    if (close_started_) {
+    if (close_started_ || peer_closing_) {
       next = close_deadline_;
     } else {
       if (!paused_) next = std::min(next, last_received_ + options_.idle_timeout);
@@ -364,6 +367,11 @@ class WebSocketConnection final : public WebSocketTransport,
         Finish(close_code_sent_, close_reason_sent_, true);
         return;
       }
+    } else if (peer_closing_) {
+      if (now >= close_deadline_) {
+        FinishWithPeersClose(/*abortive=*/true);
+        return;
+      }
     } else {
       if (write_in_flight_ && now >= write_deadline_) {
         TransportMetrics::Increment(context_->metrics->websocket_slow_clients_dropped);
@@ -382,6 +390,14 @@ class WebSocketConnection final : public WebSocketTransport,
       }
     }
     ScheduleTimer();
+  }
+
+  // Ends with the code and reason of the close frame the client sent.
+  void FinishWithPeersClose(bool abortive) {
+    const websocket::close_reason& reason = ws_.reason();
+    uint16_t code =
+        reason.code == websocket::close_code::none ? kCloseNoStatus : static_cast<uint16_t>(reason.code);
+    Finish(code, std::string(reason.reason.data(), reason.reason.size()), abortive);
   }
 
   // The single way a session ends: the socket is closed, pending operations fail, and the handler hears it
@@ -441,6 +457,7 @@ class WebSocketConnection final : public WebSocketTransport,
 
   bool close_started_ = false;
   bool close_frame_sent_ = false;
+  bool peer_closing_ = false;  // the client's close frame arrived; Beast is finishing the handshake
   uint16_t close_code_sent_ = kCloseNormal;
   std::string close_reason_sent_;
   Clock::time_point close_deadline_;

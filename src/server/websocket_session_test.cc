@@ -342,6 +342,69 @@ TEST_F(WebSocketTest, OversizedMessageIsClosedWith1009AndOthersAreStillServed) {
   EXPECT_TRUE(ConnectClient() != nullptr);
 }
 
+// A frame that breaks RFC 6455 (here: not masked by the client) is answered with close 1002, and only that
+// client is affected.
+TEST_F(WebSocketTest, MalformedFramesCloseThatConnectionOnly) {
+  Serve();
+  auto bystander = ConnectClient();
+  ASSERT_TRUE(bystander);
+  auto raw = TestHttpClient::Connect(server_->port());
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE((*raw)
+                  ->SendRaw(UpgradeRequest("GET", std::string(kGoodUpgradeHeaders) +
+                                                      "Sec-WebSocket-Protocol: v2.bsatn.spacetimedb\r\n"))
+                  .ok());
+  auto switching = (*raw)->ReadResponse();
+  ASSERT_TRUE(switching.ok()) << switching.error().message();
+  ASSERT_EQ(switching->status, 101);
+  ASSERT_TRUE((*raw)
+                  ->SendRaw(std::string("\x82\x03"
+                                        "abc",
+                                        5))
+                  .ok());  // FIN + binary, no mask bit
+  auto rest = (*raw)->ReadRawUntilClose();
+  ASSERT_TRUE(rest.ok()) << rest.error().message();
+  // The server's first message ("hello ...") and then a close frame with code 1002.
+  EXPECT_NE(rest->find(std::string("\x88\x02\x03\xea", 4)), std::string::npos);
+  (*raw)->Close();  // the server's teardown waits for the client's end of the TCP connection
+  auto log = Log(1);
+  ASSERT_TRUE(log->WaitClosed());
+  EXPECT_EQ(log->message_count(), 0u);
+
+  ASSERT_TRUE(bystander->Send("unaffected").ok());
+  auto echo = bystander->Receive();
+  ASSERT_TRUE(echo.ok());
+  EXPECT_EQ(echo->payload, "unaffected");
+}
+
+// A client that sends its close frame but keeps the TCP connection open is let go after the close handshake
+// timeout, not the idle timeout.
+TEST_F(WebSocketTest, AClientThatClosesButLingersIsLetGo) {
+  WebSocketOptions options;
+  options.idle_timeout = milliseconds(60'000);
+  options.close_handshake_timeout = milliseconds(100);
+  Serve(options);
+  auto raw = TestHttpClient::Connect(server_->port());
+  ASSERT_TRUE(raw.ok());
+  ASSERT_TRUE((*raw)
+                  ->SendRaw(UpgradeRequest("GET", std::string(kGoodUpgradeHeaders) +
+                                                      "Sec-WebSocket-Protocol: v2.bsatn.spacetimedb\r\n"))
+                  .ok());
+  auto switching = (*raw)->ReadResponse();
+  ASSERT_TRUE(switching.ok());
+  ASSERT_EQ(switching->status, 101);
+  // FIN + close, masked with a zero key: code 1000, reason "bye".
+  ASSERT_TRUE((*raw)
+                  ->SendRaw(std::string("\x88\x85\x00\x00\x00\x00\x03\xe8"
+                                        "bye",
+                                        11))
+                  .ok());
+  auto log = Log(0);
+  ASSERT_TRUE(log->WaitClosed());  // while the raw socket stays open
+  EXPECT_EQ(log->close_code, kCloseNormal);
+  EXPECT_EQ(log->close_reason, "bye");
+}
+
 TEST_F(WebSocketTest, DefaultIncomingCapIs32MiB) {
   EXPECT_EQ(WebSocketOptions{}.max_incoming_message_bytes, 32u * 1024 * 1024);
   EXPECT_EQ(WebSocketOptions{}.ping_interval, milliseconds(15'000));
