@@ -13,8 +13,8 @@
 // 3. replays the log after the snapshot, one Datastore::Replay per transaction (row boundaries from
 //    ReplayRowSizer), then FinishReplay, so sequences resume after every value handed out before;
 // 4. starts a LogDurability that appends after the last transaction and snapshots as configured.
-// A progress callback runs every `progress_every_transactions` transactions or `progress_interval`, whichever
-// comes first, so a command line can show how far a long recovery is; the report gives what was done and the
+// A progress callback runs every `progress_every_transactions` transactions (rows, while a snapshot loads) or
+// `progress_interval`, whichever comes first, so a command line can show how far a long recovery is; the report gives what was done and the
 // time each phase took. Repairs and skipped snapshots are also logged (durability.log, or standard error).
 //
 // Without a directory (in-memory databases) nothing touches the disk: a fresh Datastore and InMemoryDurability.
