@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "cli/credentials.h"
-#include "cli/module_def_json.h"
+#include "host/module_def_json.h"
 #include "cli/module_extractor.h"
 
 namespace stdb::cli {
@@ -24,7 +24,7 @@ Result<ServerApi> ServerWithSavedToken(CommandContext& ctx, std::string_view ser
 Result<host::ModuleDef> FetchModuleDef(const ServerApi& api, const sats::Identity& database,
                                        std::string_view display_name) {
   STDB_ASSIGN_OR_RETURN(SchemaJson schema, api.GetSchema(database, display_name));
-  auto raw = ReadSchemaJson(schema.json, schema.version);
+  auto raw = host::ReadSchemaJson(schema.json, schema.version);
   if (!raw.ok())
     return Error(raw.error().code(), "the schema of database `" + std::string(display_name) +
                                          "` sent by the server cannot be read: " + raw.error().message());

@@ -4,7 +4,7 @@
 
 #include "cli/command_line.h"
 #include "cli/fake_server_test_util.h"
-#include "cli/module_def_json.h"
+#include "host/module_def_json.h"
 #include "cli/subscription_messages.h"
 #include "cli/test_util.h"
 #include "host/module_def_builder.h"
@@ -42,7 +42,7 @@ std::string ChatSchemaJson() {
   b.AddReducer("set_name", sats::ProductType({{std::string("name"), T::String()}}));
   b.AddReducer("send_message", sats::ProductType({{std::string("text"), T::String()}}));
   b.AddReducer("add_points", sats::ProductType({{std::string("points"), T::U32()}}));
-  std::string wrapped = WriteRawModuleDefJson(host::RawModuleDef(std::in_place_index<1>, b.Build()));
+  std::string wrapped = host::WriteRawModuleDefJson(host::RawModuleDef(std::in_place_index<1>, b.Build()));
   return wrapped.substr(7, wrapped.size() - 8);  // strip {"V10": ... }
 }
 

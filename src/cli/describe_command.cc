@@ -2,7 +2,7 @@
 
 #include "cli/command_support.h"
 #include "cli/json_pretty.h"
-#include "cli/module_def_json.h"
+#include "host/module_def_json.h"
 #include "cli/module_extractor.h"
 #include "sats/json.h"
 
@@ -66,7 +66,7 @@ Status RunDescribe(const DescribeOptions& options, CommandContext& ctx) {
     *ctx.out << PrettyJson(*json) << "\n";
     return OkStatus();
   }
-  auto raw = ReadSchemaJson(schema.json, schema.version);
+  auto raw = host::ReadSchemaJson(schema.json, schema.version);
   if (!raw.ok()) return raw.error();
   STDB_ASSIGN_OR_RETURN(host::ModuleDef module, ValidateModuleDef(*raw, "database `" + database + "`"));
   const char* key = schema.version == 9 ? "name" : "source_name";

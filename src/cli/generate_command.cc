@@ -8,7 +8,7 @@
 
 #include "cli/build_command.h"
 #include "cli/command_support.h"
-#include "cli/module_def_json.h"
+#include "host/module_def_json.h"
 #include "cli/module_extractor.h"
 #include "cli/typescript_codegen.h"
 
@@ -49,7 +49,7 @@ Result<host::ModuleDef> LoadModule(const GenerateOptions& options, CommandContex
       text = ReadFile(options.module_def_file);
       source = options.module_def_file;
     }
-    auto raw = ReadRawModuleDefJson(text);
+    auto raw = host::ReadRawModuleDefJson(text);
     if (!raw.ok()) return Error(raw.error().code(), source + " is " + raw.error().message());
     return ValidateModuleDef(*raw, source);
   }
@@ -131,7 +131,7 @@ Status RunGenerate(const GenerateOptions& options, CommandContext& ctx) {
 
 Status RunExtractSchema(const ExtractSchemaOptions& options, CommandContext& ctx) {
   STDB_ASSIGN_OR_RETURN(ExtractedModule extracted, ExtractModuleFromWasmFile(options.wasm_file));
-  *ctx.out << WriteRawModuleDefJson(extracted.raw) << "\n";
+  *ctx.out << host::WriteRawModuleDefJson(extracted.raw) << "\n";
   return OkStatus();
 }
 

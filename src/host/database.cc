@@ -141,6 +141,7 @@ Result<Database::LoadedModule> Database::LoadModule(sats::ByteSpan program) {
   auto def = ModuleDef::FromBsatn(described);
   if (!def.ok()) return std::move(def).error().Prefix("invalid module definition");
   m.def = std::make_unique<ModuleDef>(std::move(*def));
+  m.described = std::move(described);
   return m;
 }
 
@@ -169,6 +170,7 @@ Status Database::InitOnThread(sats::ByteSpan program, std::unique_ptr<datastore:
   module_ = std::move(loaded.module);
   instance_ = std::move(loaded.instance);
   module_def_ = std::move(loaded.def);
+  described_module_ = std::move(loaded.described);
 
   if (fresh) {
     STDB_ASSIGN_OR_RETURN(auto tx, datastore_->BeginMutTx());
@@ -186,6 +188,8 @@ Status Database::InitOnThread(sats::ByteSpan program, std::unique_ptr<datastore:
       }
     }
     CommitAndPublish(std::move(tx), nullptr, std::nullopt);
+    logs_->System(LogLevel::kInfo, "database created: " + std::to_string(module_def_->tables().size()) + " tables, " +
+                                       std::to_string(module_def_->reducers().size()) + " reducers");
   } else {
     // Clients connected when the server stopped get their disconnect now.
     std::vector<datastore::StClientRow> stale;
@@ -408,6 +412,7 @@ Status Database::UpdateModule(sats::ByteSpan program, bool allow_breaking) {
   instance_ = std::move(loaded.instance);
   module_ = std::move(loaded.module);
   module_def_ = std::move(loaded.def);
+  described_module_ = std::move(loaded.described);
   program_.assign(program.begin(), program.end());
   logs_->System(LogLevel::kInfo, "module updated:\n" + (plan->empty() ? std::string("- no schema changes\n") : plan->Describe()));
   ArmAllSchedules();

@@ -137,6 +137,8 @@ class Database {
   Status UpdateModule(sats::ByteSpan program, bool allow_breaking);
   std::shared_ptr<const datastore::DatabaseView> Snapshot() { return datastore_->TakeSnapshot(); }
   const ModuleDef& module_def() const { return *module_def_; }
+  // The module's own definition as __describe_module__ returned it (BSATN RawModuleDef), for /schema.
+  const sats::Bytes& described_module() const { return described_module_; }
   datastore::Datastore& datastore() { return *datastore_; }
   void AddCommitListener(CommitListener* listener);
   void RemoveCommitListener(CommitListener* listener);
@@ -154,6 +156,7 @@ class Database {
     std::unique_ptr<WasmModule> module;
     std::unique_ptr<ModuleInstance> instance;
     std::unique_ptr<ModuleDef> def;
+    sats::Bytes described;  // what __describe_module__ returned (BSATN RawModuleDef)
   };
 
   Database(DatabaseOptions options, std::unique_ptr<durability::Durability> durability);
@@ -183,6 +186,7 @@ class Database {
   InstanceEnv env_;
   std::unique_ptr<ModuleInstance> instance_;
   sats::Bytes program_;
+  sats::Bytes described_module_;
   std::vector<CommitListener*> listeners_;
   std::multimap<int64_t, Timer> timers_;  // by fire time (µs since epoch)
 

@@ -2,6 +2,7 @@
 #include <variant>
 
 #include "auth/connection_id.h"
+#include "host/module_def_json.h"
 #include "sats/json.h"
 #include "sats/sats_json.h"
 #include "server/api_context.h"
@@ -301,6 +302,24 @@ Status RegisterDatabaseRoutes(Router& router, const ApiContext& ctx) {
       return r.Send(HttpResponse::Json(400, body.Dump()));
     }
     r.Send(HttpResponse::Json(200, "\"Success\""));
+  }));
+  STDB_RETURN_IF_ERROR(router.Add("GET", "/v1/database/:noi/schema", [ctx](HttpRequest req, Responder r) {
+    auto hosted = ResolveOrRespond(ctx, req, r);
+    if (!hosted) return;
+    auto version = req.QueryParam("version");
+    if (!version) return r.Send(HttpResponse::Text(400, "missing query parameter `version` (9 or 10)"));
+    if (*version != "9" && *version != "10")
+      return r.Send(HttpResponse::Text(400, "unsupported schema version `" + std::string(*version) + "`: use 9 or 10"));
+    int wanted = *version == "9" ? 9 : 10;
+    hosted->db().Post([hosted, wanted, r = std::move(r)]() mutable {
+      auto raw = host::DecodeRawModuleDef(hosted->db().described_module());
+      if (!raw.ok()) return r.Send(ErrorResponse(raw.error()));
+      int has = std::holds_alternative<host::RawModuleDefV10>(*raw) ? 10 : 9;
+      if (has != wanted)
+        return r.Send(HttpResponse::Text(400, "this module describes itself as RawModuleDefV" + std::to_string(has) +
+                                                  "; request /schema?version=" + std::to_string(has)));
+      r.Send(HttpResponse::Json(200, host::WriteSchemaJson(*raw)));
+    });
   }));
   STDB_RETURN_IF_ERROR(router.Add("GET", "/v1/database/:noi/identity", [ctx](HttpRequest req, Responder r) {
     auto hosted = ResolveOrRespond(ctx, req, r);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "host/module_def_json.h"
 #include "sats/json.h"
 #include "server/protocol/server_codecs.h"
 #include "server/protocol/v2_client_message.h"
@@ -138,6 +139,23 @@ TEST_F(ServerAppTest, PublishCallAndSql) {
   EXPECT_EQ(Http("PUT", "/v1/database/people", PersonModule(), stranger).status, 401);
   EXPECT_EQ(Http("POST", "/v1/database/people/sql", "DELETE FROM person", stranger).status, 400);
   EXPECT_NE(app_->MetricsText().find("spacetime_reducer_calls_total"), std::string::npos);
+}
+
+TEST_F(ServerAppTest, SchemaRoute) {
+  StartServer();
+  Publish("people");
+  auto schema = Http("GET", "/v1/database/people/schema?version=10");
+  ASSERT_EQ(schema.status, 200) << schema.body;
+  // The body reads back as the module's own definition.
+  auto raw = host::ReadSchemaJson(schema.body, 10);
+  ASSERT_TRUE(raw.ok()) << raw.error().message();
+  auto def = host::ModuleDef::FromRaw(*raw);
+  ASSERT_TRUE(def.ok()) << def.error().message();
+  EXPECT_TRUE(def->FindReducer("add").has_value());
+  EXPECT_EQ(Http("GET", "/v1/database/people/schema?version=9").status, 400);  // a V10 module
+  EXPECT_EQ(Http("GET", "/v1/database/people/schema").status, 400);
+  EXPECT_EQ(Http("GET", "/v1/database/people/schema?version=11").status, 400);
+  EXPECT_EQ(Http("GET", "/v1/database/nobody/schema?version=10").status, 404);
 }
 
 class WsClient {

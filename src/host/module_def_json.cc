@@ -1,4 +1,4 @@
-#include "cli/module_def_json.h"
+#include "host/module_def_json.h"
 
 #include <utility>
 #include <vector>
@@ -7,7 +7,7 @@
 #include "sats/json.h"
 #include "sats/sats_json.h"
 
-namespace stdb::cli {
+namespace stdb::host {
 
 using sats::AlgebraicType;
 using T = sats::AlgebraicType;
@@ -193,7 +193,7 @@ Error NotAModuleDef(const std::string& why) {
   return Error(ErrorCode::kDecode, "not a SpacetimeDB module definition (RawModuleDef JSON): " + why);
 }
 
-Result<host::RawModuleDef> Decode(const AlgebraicType& type, const sats::Json& json, int version) {
+Result<RawModuleDef> Decode(const AlgebraicType& type, const sats::Json& json, int version) {
   const Types& types = AllTypes();
   auto value = sats::sats_json::Read(type, json, &types.typespace);
   if (!value.ok()) return NotAModuleDef(value.error().message());
@@ -202,7 +202,7 @@ Result<host::RawModuleDef> Decode(const AlgebraicType& type, const sats::Json& j
   if (version == 10) w.U8(2);
   if (version == 9) w.U8(1);
   sats::bsatn::EncodeValue(*value, w);
-  auto raw = host::DecodeRawModuleDef(bytes);
+  auto raw = DecodeRawModuleDef(bytes);
   if (!raw.ok()) return NotAModuleDef(raw.error().message());
   return raw;
 }
@@ -216,7 +216,7 @@ const AlgebraicType& RawModuleDefV9Type() { return AllTypes().v9; }
 const AlgebraicType& RawTableDefV10Type() { return AllTypes().table_v10; }
 const AlgebraicType& RawReducerDefV10Type() { return AllTypes().reducer_v10; }
 
-Result<host::RawModuleDef> ReadRawModuleDefJson(std::string_view text) {
+Result<RawModuleDef> ReadRawModuleDefJson(std::string_view text) {
   auto json = sats::Json::Parse(text);
   if (!json.ok()) return NotAModuleDef(json.error().message());
   if (!json->is_object()) return NotAModuleDef("the top level is not a JSON object");
@@ -234,19 +234,36 @@ Result<host::RawModuleDef> ReadRawModuleDefJson(std::string_view text) {
   return NotAModuleDef("expected {\"V10\": {...}}, {\"V9\": {...}} or a bare V10/V9 definition");
 }
 
-Result<host::RawModuleDef> ReadSchemaJson(std::string_view text, int version) {
+Result<RawModuleDef> ReadSchemaJson(std::string_view text, int version) {
   auto json = sats::Json::Parse(text);
   if (!json.ok()) return NotAModuleDef(json.error().message());
   return Decode(version == 9 ? RawModuleDefV9Type() : RawModuleDefV10Type(), *json, version == 9 ? 9 : 10);
 }
 
-std::string WriteRawModuleDefJson(const host::RawModuleDef& def) {
+std::string WriteRawModuleDefJson(const RawModuleDef& def) {
   const Types& types = AllTypes();
-  sats::Bytes bytes = host::EncodeRawModuleDef(def);
+  sats::Bytes bytes = EncodeRawModuleDef(def);
   auto value = sats::bsatn::DecodeValue(types.module_def, bytes, &types.typespace);
   // Every encodable definition decodes with its own type; a failure here is a bug in the type tables.
   if (!value.ok()) return "{\"error\":" + sats::Json::String(value.error().message()).Dump() + "}";
   return sats::sats_json::ToTypedJson(types.module_def, *value, &types.typespace);
 }
 
-}  // namespace stdb::cli
+std::string WriteSchemaJson(const RawModuleDef& def) {
+  const Types& types = AllTypes();
+  sats::Bytes bytes;
+  sats::bsatn::Writer w(bytes);
+  const AlgebraicType* type = nullptr;
+  if (const auto* v10 = std::get_if<RawModuleDefV10>(&def)) {
+    EncodeRawModuleDefV10(*v10, w);
+    type = &types.v10;
+  } else {
+    EncodeRawModuleDefV9(std::get<RawModuleDefV9>(def), w);
+    type = &types.v9;
+  }
+  auto value = sats::bsatn::DecodeValue(*type, bytes, &types.typespace);
+  if (!value.ok()) return "{\"error\":" + sats::Json::String(value.error().message()).Dump() + "}";
+  return sats::sats_json::ToTypedJson(*type, *value, &types.typespace);
+}
+
+}  // namespace stdb::host

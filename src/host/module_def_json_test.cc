@@ -1,10 +1,10 @@
-#include "cli/module_def_json.h"
+#include "host/module_def_json.h"
 
 #include <gtest/gtest.h>
 
 #include "host/module_def_builder.h"
 
-namespace stdb::cli {
+namespace stdb::host {
 namespace {
 
 using host::testing::T;
@@ -104,4 +104,4 @@ TEST(ModuleDefJsonTest, ErrorsSayWhatIsWrong) {
 }
 
 }  // namespace
-}  // namespace stdb::cli
+}  // namespace stdb::host

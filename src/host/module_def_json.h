@@ -5,7 +5,7 @@
 // Rather than a hand-written JSON reader per struct, the RawModuleDef structs are described once as SATS types
 // (field names and order exactly as the reference's `RawModuleDefV9`/`RawModuleDefV10`, AlgebraicType itself as a
 // recursive sum in a small typespace). Reading is then SATS-JSON -> AlgebraicValue -> BSATN ->
-// host::DecodeRawModuleDef, and writing the reverse, so the JSON and the BSATN decoder can never disagree.
+// DecodeRawModuleDef, and writing the reverse, so the JSON and the BSATN decoder can never disagree.
 //
 //   RawModuleDef JSON   {"V10": {"sections": [{"Typespace": {"types": [...]}}, {"Tables": [...]}, ...]}}
 //                       {"V9": {"typespace": ..., "tables": [...], "reducers": [...], "types": [...],
@@ -22,7 +22,7 @@
 #include "sats/algebraic_type.h"
 #include "sats/result.h"
 
-namespace stdb::cli {
+namespace stdb::host {
 
 // The typespace the types below refer into (AlgebraicType, ProductType, ... RawModuleDefV10).
 const sats::Typespace& RawModuleDefTypespace();
@@ -33,11 +33,13 @@ const sats::AlgebraicType& RawTableDefV10Type();
 const sats::AlgebraicType& RawReducerDefV10Type();
 
 // Reads a RawModuleDef (wrapped in {"V9": ...} / {"V10": ...}, or bare).
-Result<host::RawModuleDef> ReadRawModuleDefJson(std::string_view json);
+Result<RawModuleDef> ReadRawModuleDefJson(std::string_view json);
 // Reads the body of /schema?version=`version`.
-Result<host::RawModuleDef> ReadSchemaJson(std::string_view json, int version);
+Result<RawModuleDef> ReadSchemaJson(std::string_view json, int version);
 
 // The wrapped typed SATS-JSON of a definition (as `spacetime extract-schema` prints it).
-std::string WriteRawModuleDefJson(const host::RawModuleDef& def);
+std::string WriteRawModuleDefJson(const RawModuleDef& def);
+// The bare RawModuleDefV10 / RawModuleDefV9 object, as /schema?version=10 / 9 serves it (ReadSchemaJson's input).
+std::string WriteSchemaJson(const RawModuleDef& def);
 
-}  // namespace stdb::cli
+}  // namespace stdb::host
