@@ -8,7 +8,8 @@
 // the last goes; a query with no subscriber left is dropped.
 //
 // After a transaction, OnCommit evaluates only the queries the transaction can affect: those reading a changed
-// table, and among queries with equality filters only those whose constants match a changed row (PruningIndex).
+// table, and among queries with equality filters only those whose constants match a changed row, or the row a
+// changed row joins with (PruningIndex).
 // Each evaluation works from the transaction's rows (DeltaEvaluator). The result is plain data for the server:
 // per affected client, per subscription, per table, the QueryUpdates to send (never an empty one). v2 clients get
 // one QuerySetUpdate per affected query set (a query held by two of a client's sets appears in both); v1 clients
