@@ -304,6 +304,20 @@ void InitialSubscription(size_t rows) {
   register_cpu = ThreadCpuMicros() - register_cpu;
   snapshot.reset();
 
+  // For comparison: the same evaluation with no writer running.
+  double alone_us = 0;
+  {
+    auto start = Clock::now();
+    datastore::RowList list;
+    Check(evaluation.Stream([&](size_t, sats::ByteSpan row) {
+            list.Add(row);
+            return true;
+          }),
+          "initial rows");
+    (void)EncodeBsatnRowList(list);
+    alone_us = Micros(Clock::now() - start);
+  }
+
   std::atomic<bool> done{false};
   double first_row_us = -1, total_us = 0;
   size_t rows_read = 0, encoded_bytes = 0;
@@ -340,6 +354,7 @@ void InitialSubscription(size_t rows) {
   Bench(prefix + "register_on_db_thread_cpu", register_cpu, "us");
   Bench(prefix + "time_to_first_row", first_row_us, "us");
   Bench(prefix + "total", total_us / 1000, "ms");
+  Bench(prefix + "total_without_writer", alone_us / 1000, "ms");
   Bench(prefix + "rows_per_s", double(rows_read) / (total_us / 1e6), "rows/s");
   Bench(prefix + "encoded", double(encoded_bytes) / 1e6, "MB");
   Percentiles b = Summarize(baseline), d = Summarize(during), a = Summarize(after);
