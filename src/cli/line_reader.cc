@@ -3,8 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include <readline/history.h>
-#include <readline/readline.h>
+#include <editline/readline.h>
 
 namespace stdb::cli {
 

@@ -1,5 +1,5 @@
-// LineReader: reads the lines typed at the `spacetime sql --interactive` prompt. On a terminal it uses GNU
-// readline (line editing, arrow-key history) and keeps the history in a file across sessions; otherwise (input
+// LineReader: reads the lines typed at the `spacetime sql --interactive` prompt. On a terminal it uses libedit's
+// readline interface (line editing, arrow-key history) and keeps the history in a file across sessions; otherwise (input
 // piped in, tests) it reads plain lines from the given stream and echoes the prompt to the output stream.
 //
 // Thread-safety: one reader at a time per process (readline is process-global).
