@@ -29,7 +29,7 @@ test: build fuzz-build
 	@scripts/fuzz $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS)
 
 run: build
-	@scripts/run
+	@scripts/run $(BUILD_DIR)
 
 bench: build
 	@scripts/bench $(BUILD_DIR)
