@@ -1,5 +1,5 @@
 # The two commands of the README are `make run` and `make test`; both install what is missing (scripts/setup)
-# and build first. Other targets: build, bench, fuzz, format, clean.
+# and build first. Other targets: build, bench, bench-keynote, fuzz, format, clean.
 
 BUILD_DIR     ?= build
 BUILD_TYPE    ?= Release
@@ -9,7 +9,7 @@ FUZZ_SMOKE_SECONDS ?= 3
 JOBS          ?= $(shell nproc)
 CTEST_ARGS    ?=
 
-.PHONY: all setup configure build test run bench fuzz fuzz-build format clean
+.PHONY: all setup configure build test run bench bench-keynote fuzz fuzz-build format clean
 
 all: build
 
@@ -33,6 +33,12 @@ run: build
 
 bench: build
 	@scripts/bench $(BUILD_DIR)
+
+# The keynote end-to-end benchmark against Postgres (docs/benchmarks.md, Keynote). Options through KEYNOTE_ARGS,
+# e.g. KEYNOTE_ARGS="--duration 120 --alpha 0 --ts" (see scripts/bench-keynote).
+KEYNOTE_ARGS ?=
+bench-keynote: build
+	@scripts/bench-keynote $(BUILD_DIR) $(KEYNOTE_ARGS)
 
 # libFuzzer targets, built with clang-19 and AddressSanitizer + UBSan in their own build directory.
 $(FUZZ_DIR)/build.ninja: CMakeLists.txt

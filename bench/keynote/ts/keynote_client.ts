@@ -10,7 +10,14 @@
 //        --connections 4 --inflight 40 --duration 10 --warmup 2
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { WebSocket as UndiciWebSocket } from 'undici';
 import { DbConnection } from './module_bindings/index';
+
+// Node 20 has no global WebSocket; the SDK then looks for undici with a dynamic import that a bundle cannot
+// resolve, so the bundled undici is installed as the global instead (tests/node has undici@6).
+if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
+  (globalThis as { WebSocket?: unknown }).WebSocket = UndiciWebSocket;
+}
 
 type Options = {
   url: string;
