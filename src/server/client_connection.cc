@@ -1,36 +1,26 @@
 #include "server/client_connection.h"
 
-#include <variant>
-
 #include "auth/connection_id.h"
-#include "server/protocol/bsatn_row_list.h"
 #include "server/protocol/server_codecs.h"
-#include "server/protocol/v3_framing.h"
+#include "server/v1_client_connection.h"
+#include "server/v2_client_connection.h"
 #include "server/websocket_upgrade.h"
-#include "sql/binder/schema_source.h"
-#include "sql/sql_engine.h"
 
 namespace stdb::server {
-
-namespace v2 = protocol::v2;
 
 namespace {
 
 constexpr size_t kMaxCoalescedBody = 512 * 1024;
 
-protocol::BsatnRowList ToRowList(const datastore::RowList& rows) {
-  protocol::BsatnRowListBuilder builder;
-  for (auto row : rows) builder.Append(row);
-  return builder.Finish();
-}
-
-v2::QueryRows ToQueryRows(const std::vector<subscription::QueryRows>& rows) {
-  v2::QueryRows out;
-  for (const auto& q : rows) out.tables.push_back({q.query->table_name(), ToRowList(q.rows)});
-  return out;
-}
-
 }  // namespace
+
+std::shared_ptr<ClientConnection> ClientConnection::Create(std::shared_ptr<HostedDatabase> hosted, ApiContext context,
+                                                           Caller caller, sats::ConnectionId connection_id,
+                                                           ConnectionParams params) {
+  if (params.protocol == WireProtocol::kV1Bsatn || params.protocol == WireProtocol::kV1Json)
+    return std::make_shared<V1ClientConnection>(std::move(hosted), context, std::move(caller), connection_id, params);
+  return std::make_shared<V2ClientConnection>(std::move(hosted), context, std::move(caller), connection_id, params);
+}
 
 ClientConnection::ClientConnection(std::shared_ptr<HostedDatabase> hosted, ApiContext context, Caller caller,
                                    sats::ConnectionId connection_id, ConnectionParams params)
@@ -55,32 +45,23 @@ ClientHub* ClientConnection::hub() const { return hosted_->attachment<ClientHub>
 void ClientConnection::OnOpen(const std::shared_ptr<WebSocketSession>& session) {
   session_ = session;
   auto self = shared_from_this();
-  hosted_->db().Post([self] { self->Connect(); });
+  db().Post([self] { self->Connect(); });
 }
 
 void ClientConnection::OnMessage(std::string payload, bool is_text) {
   if (context_.counters) context_.counters->ws_messages_in++;
-  if (is_text) return Close(1011, "text frames are not allowed on this protocol; send binary messages");
-  sats::ByteSpan bytes(reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
-  std::vector<v2::ClientMessage> messages;
-  if (params_.protocol == WireProtocol::kV3) {
-    auto split = protocol::v3::SplitClientPayload(bytes);
-    if (!split.ok()) return Close(1011, split.error().message());
-    messages = std::move(*split);
-  } else {
-    auto one = v2::DecodeClientMessage(bytes);
-    if (!one.ok()) return Close(1011, one.error().message());
-    messages.push_back(std::move(*one));
-  }
+  auto work = Decode(std::move(payload), is_text);
+  if (!work.ok()) return Close(kCloseInternalError, work.error().message());
   auto self = shared_from_this();
-  hosted_->db().Post([self, messages = std::move(messages)]() mutable {
-    for (auto& m : messages) self->Handle(std::move(m));
+  db().Post([self, work = std::move(*work)] {
+    if (self->connected_ && !self->closed_) work();
+    if (auto session = self->session_.lock()) session->AcknowledgeIncoming();
   });
 }
 
 void ClientConnection::OnClose(uint16_t, std::string) {
   auto self = shared_from_this();
-  hosted_->db().Post([self] { self->Disconnect(); });
+  db().Post([self] { self->Disconnect(); });
 }
 
 void ClientConnection::Close(uint16_t code, std::string reason) {
@@ -90,15 +71,17 @@ void ClientConnection::Close(uint16_t code, std::string reason) {
 // --- database thread -------------------------------------------------------------------------------------------
 
 void ClientConnection::Connect() {
-  Status s = hosted_->db().ClientConnected(caller_.identity, connection_id_, caller_.jwt_payload);
+  if (closed_) return;  // the client left before the connect lifecycle ran
+  if (!hub()->Add(client_id_, shared_from_this())) return Close(kCloseGoingAway, "module exited");
+  Status s = db().ClientConnected(caller_.identity, connection_id_, caller_.jwt_payload);
   if (!s.ok()) {
-    // The module refused the client (client_connected returned an error).
+    // The module refused the client (client_connected returned an error): dropped without any message.
+    hub()->Remove(client_id_);
     Close(1008, "client_connected rejected the connection: " + s.error().message());
     return;
   }
   connected_ = true;
-  hub()->Add(client_id_, shared_from_this());
-  Enqueue(v2::InitialConnection{caller_.identity, connection_id_, caller_.token}, std::nullopt);
+  SendHello();
 }
 
 void ClientConnection::Disconnect() {
@@ -106,147 +89,20 @@ void ClientConnection::Disconnect() {
   closed_ = true;
   if (!connected_) return;
   hub()->Remove(client_id_);
-  hosted_->db().ClientDisconnected(caller_.identity, connection_id_);
+  db().ClientDisconnected(caller_.identity, connection_id_);
 }
 
 std::optional<uint64_t> ClientConnection::CurrentStateOffset() const {
-  uint64_t next = hosted_->db().datastore().next_tx_offset();
+  uint64_t next = db().datastore().next_tx_offset();
   if (next == 0) return std::nullopt;
   return next - 1;
 }
 
-void ClientConnection::Handle(v2::ClientMessage message) {
-  if (!connected_ || closed_) return;
-  std::visit(
-      [&](auto& m) {
-        using M = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<M, v2::Subscribe>) HandleSubscribe(m);
-        else if constexpr (std::is_same_v<M, v2::Unsubscribe>) HandleUnsubscribe(m);
-        else if constexpr (std::is_same_v<M, v2::OneOffQuery>) HandleOneOffQuery(m);
-        else if constexpr (std::is_same_v<M, v2::CallReducer>) HandleCallReducer(m);
-        else if constexpr (std::is_same_v<M, v2::CallProcedure>)
-          Enqueue(v2::ProcedureResult{v2::ProcedureInternalError{"procedure " + m.procedure +
-                                                                 ": procedures are not supported by this server yet"},
-                                      sats::Timestamp(0), sats::TimeDuration(0), m.request_id},
-                  std::nullopt);
-      },
-      message);
-}
-
-void ClientConnection::HandleSubscribe(const v2::Subscribe& m) {
-  auto& subs = hub()->subscriptions();
-  host::Database& db = hosted_->db();
-  auto current = db.datastore().CurrentView();
-  sql::CallerContext who{caller_.identity, is_owner_};
-  auto prepared = subs.Prepare(who, m.query_strings, *current);
-  auto fail = [&](std::string error) {
-    Enqueue(v2::SubscriptionError{m.request_id, m.query_set_id, std::move(error)}, std::nullopt);
-  };
-  if (!prepared.ok()) return fail(prepared.error().message());
-  auto snapshot = db.Snapshot();
-  auto evaluation = subs.Register(client_id_, subscription::SubscriptionId::QuerySet(m.query_set_id), *prepared, snapshot);
-  if (!evaluation.ok()) return fail(evaluation.error().message());
-  Slot slot = Reserve(CurrentStateOffset());
-  auto self = shared_from_this();
-  // The initial rows come from the snapshot on a worker thread while reducers keep running.
-  context_.workers->Submit([self, slot, evaluation = std::move(*evaluation), request_id = m.request_id,
-                            set = m.query_set_id]() mutable {
-    auto rows = evaluation.Collect();
-    if (!rows.ok()) {
-      self->Fill(slot, v2::SubscriptionError{request_id, set, rows.error().message()});
-      self->hosted_->db().Post([self, set] {
-        (void)self->hub()->subscriptions().Unsubscribe(self->client_id_, subscription::SubscriptionId::QuerySet(set), nullptr);
-      });
-      return;
-    }
-    self->Fill(slot, v2::SubscribeApplied{request_id, set, ToQueryRows(*rows)});
-  });
-}
-
-void ClientConnection::HandleUnsubscribe(const v2::Unsubscribe& m) {
-  auto& subs = hub()->subscriptions();
-  bool send_rows = m.flags == v2::UnsubscribeFlags::kSendDroppedRows;
-  auto evaluation = subs.Unsubscribe(client_id_, subscription::SubscriptionId::QuerySet(m.query_set_id),
-                                     send_rows ? hosted_->db().Snapshot() : nullptr);
-  if (!evaluation.ok()) {
-    Enqueue(v2::SubscriptionError{m.request_id, m.query_set_id, evaluation.error().message()}, std::nullopt);
-    return;
-  }
-  if (!send_rows) {
-    Enqueue(v2::UnsubscribeApplied{m.request_id, m.query_set_id, std::nullopt}, CurrentStateOffset());
-    return;
-  }
-  Slot slot = Reserve(CurrentStateOffset());
-  auto self = shared_from_this();
-  context_.workers->Submit([self, slot, evaluation = std::move(*evaluation), m]() mutable {
-    auto rows = evaluation.Collect();
-    if (!rows.ok()) return self->Fill(slot, v2::SubscriptionError{m.request_id, m.query_set_id, rows.error().message()});
-    self->Fill(slot, v2::UnsubscribeApplied{m.request_id, m.query_set_id, ToQueryRows(*rows)});
-  });
-}
-
-void ClientConnection::HandleOneOffQuery(const v2::OneOffQuery& m) {
-  host::Database& db = hosted_->db();
-  sql::CallerContext who{caller_.identity, is_owner_};
-  auto current = db.datastore().CurrentView();
-  sql::DatabaseViewSchema schema(*current);
-  auto statement = sql::Compile(m.query_string, schema, {sql::Language::kSql, who});
-  if (!statement.ok() || !statement->is_query()) {
-    std::string error = statement.ok() ? "one-off queries must be SELECT statements" : statement.error().message();
-    Enqueue(v2::OneOffQueryResult{m.request_id, error}, std::nullopt);
-    return;
-  }
-  Slot slot = Reserve(CurrentStateOffset());
-  auto snapshot = db.Snapshot();
-  auto self = shared_from_this();
-  const auto& output = statement->query().output;
-  std::string table = output.kind == sql::QueryOutput::Kind::kRows ? statement->query().ReturnTable().name : "";
-  context_.workers->Submit([self, slot, who, snapshot, statement = std::move(*statement), m, table]() mutable {
-    auto result = sql::ExecuteQuery(statement, *snapshot, who);
-    if (!result.ok()) return self->Fill(slot, v2::OneOffQueryResult{m.request_id, result.error().message()});
-    v2::QueryRows rows;
-    rows.tables.push_back({table, ToRowList(result->rows)});
-    self->Fill(slot, v2::OneOffQueryResult{m.request_id, std::move(rows)});
-  });
-}
-
-void ClientConnection::HandleCallReducer(const v2::CallReducer& m) {
-  host::Database& db = hosted_->db();
-  host::ReducerResponse resp = db.CallReducer({m.reducer, m.args, caller_.identity, connection_id_, std::nullopt});
-  if (context_.counters) {
-    context_.counters->reducer_calls++;
-    context_.counters->reducer_call_micros += uint64_t(resp.duration.count());
-    if (!resp.committed()) context_.counters->reducer_failures++;
-  }
-  v2::ReducerResult result;
-  result.request_id = m.request_id;
-  result.timestamp = resp.timestamp;
-  std::optional<uint64_t> requires_durable;
-  switch (resp.status) {
-    case host::ReducerResponse::Status::kCommitted: {
-      v2::ReducerOk ok;
-      if (auto update = hub()->TakeCallerUpdate(client_id_)) ok.transaction_update = hub()->ToWire(update->query_sets);
-      result.result = std::move(ok);
-      if (resp.tx && resp.tx->tx_offset) requires_durable = *resp.tx->tx_offset;
-      break;
-    }
-    case host::ReducerResponse::Status::kFailedUser:
-      result.result = v2::ReducerErr::FromMessage(resp.message);
-      break;
-    default:
-      result.result = v2::ReducerInternalError{resp.message};
-      break;
-  }
-  Enqueue(result, requires_durable);
-}
-
-void ClientConnection::SendTransactionUpdate(const subscription::ClientUpdate& update, uint64_t tx_offset) {
-  if (update.query_sets.empty()) return;
-  Enqueue(hub()->ToWire(update.query_sets), tx_offset);
-}
-
-void ClientConnection::SendSubscriptionFailure(const subscription::SubscriptionFailure& failure) {
-  Enqueue(v2::SubscriptionError{std::nullopt, failure.subscription.id, failure.error}, std::nullopt);
+void ClientConnection::CountReducerCall(const host::ReducerResponse& response) const {
+  if (!context_.counters) return;
+  context_.counters->reducer_calls++;
+  context_.counters->reducer_call_micros += uint64_t(response.duration.count());
+  if (!response.committed()) context_.counters->reducer_failures++;
 }
 
 // --- outgoing queue (any thread) -------------------------------------------------------------------------------
@@ -259,34 +115,36 @@ ClientConnection::Slot ClientConnection::Reserve(std::optional<uint64_t> require
   return slot;
 }
 
-void ClientConnection::Fill(const Slot& slot, const v2::ServerMessage& message) {
+void ClientConnection::Fill(const Slot& slot, sats::Bytes body) {
   {
     std::lock_guard<std::mutex> lock(out_mu_);
-    v2::EncodeServerMessage(message, slot->body);
+    slot->body = std::move(body);
     slot->ready = true;
   }
   Flush();
 }
 
-void ClientConnection::Enqueue(const v2::ServerMessage& message, std::optional<uint64_t> requires_durable) {
-  Fill(Reserve(requires_durable), message);
+void ClientConnection::Enqueue(sats::Bytes body, std::optional<uint64_t> requires_durable) {
+  Fill(Reserve(requires_durable), std::move(body));
 }
 
 bool ClientConnection::Durable(uint64_t offset) const {
-  auto durable = hosted_->db().durability().durable_offset();
+  auto durable = db().durability().durable_offset();
   return durable && *durable >= offset;
 }
 
 void ClientConnection::Flush() {
   auto session = session_.lock();
   if (!session) return;
+  const bool text = params_.protocol == WireProtocol::kV1Json;
+  const bool coalesce = params_.protocol == WireProtocol::kV3;
   std::optional<uint64_t> wait_for;
   {
     std::lock_guard<std::mutex> lock(out_mu_);
     while (!queue_.empty()) {
       // Gather the ready prefix (coalesced on v3), stopping at a message whose transaction is not yet durable.
       sats::Bytes frame;
-      protocol::BeginServerFrame(frame);
+      if (!text) protocol::BeginServerFrame(frame);
       size_t taken = 0;
       std::optional<uint64_t> blocked_on;
       while (!queue_.empty() && queue_.front()->ready) {
@@ -295,23 +153,25 @@ void ClientConnection::Flush() {
           blocked_on = next->requires_durable;
           break;
         }
-        if (taken > 0 && (params_.protocol != WireProtocol::kV3 || frame.size() + next->body.size() > kMaxCoalescedBody))
-          break;
-        frame.insert(frame.end(), next->body.begin(), next->body.end());
+        if (taken > 0 && (!coalesce || frame.size() + next->body.size() > kMaxCoalescedBody)) break;
+        if (frame.empty()) frame = std::move(next->body);
+        else frame.insert(frame.end(), next->body.begin(), next->body.end());
         queue_.pop_front();
         ++taken;
       }
       if (taken > 0) {
-        Status s = protocol::FinishServerFrame(frame, params_.compression, protocol::CompressServerFrameBody);
-        if (!s.ok()) {
-          session->Close(1011, "compression failed: " + s.error().message());
-          return;
+        if (!text) {
+          Status s = protocol::FinishServerFrame(frame, params_.compression, protocol::CompressServerFrameBody);
+          if (!s.ok()) {
+            session->Close(kCloseInternalError, "compression failed: " + s.error().message());
+            return;
+          }
         }
         if (context_.counters) {
           context_.counters->ws_messages_out += taken;
           context_.counters->ws_bytes_out += frame.size();
         }
-        session->Send(std::string(reinterpret_cast<const char*>(frame.data()), frame.size()), true);
+        session->Send(std::string(reinterpret_cast<const char*>(frame.data()), frame.size()), !text);
         continue;
       }
       if (blocked_on && waiting_for_ != blocked_on) {
@@ -324,7 +184,7 @@ void ClientConnection::Flush() {
   // Outside the lock: the callback may run right here if the offset became durable meanwhile.
   if (wait_for) {
     std::weak_ptr<ClientConnection> weak = shared_from_this();
-    hosted_->db().durability().WhenDurable(*wait_for, [weak] {
+    db().durability().WhenDurable(*wait_for, [weak] {
       if (auto self = weak.lock()) self->Flush();
     });
   }
@@ -358,15 +218,30 @@ void HandleSubscribeUpgrade(const ApiContext& ctx, HttpRequest req, Responder r)
   }
   auto hosted = ctx.registry->Resolve(*req.PathParam("noi"));
   if (!hosted.ok()) return r.Send(ResolveErrorResponse(hosted.error()));
-  static constexpr std::string_view kPreference[] = {"v3.bsatn.spacetimedb", "v2.bsatn.spacetimedb"};
+  static constexpr std::pair<std::string_view, WireProtocol> kProtocols[] = {
+      {"v3.bsatn.spacetimedb", WireProtocol::kV3},
+      {"v2.bsatn.spacetimedb", WireProtocol::kV2},
+      {"v1.bsatn.spacetimedb", WireProtocol::kV1Bsatn},
+      {"v1.json.spacetimedb", WireProtocol::kV1Json},
+  };
+  static constexpr std::string_view kPreference[] = {kProtocols[0].first, kProtocols[1].first, kProtocols[2].first,
+                                                     kProtocols[3].first};
   auto chosen = SelectSubprotocol(req.headers, kPreference);
   if (!chosen) return r.Send(NoValidProtocolResponse());
-  params.protocol = *chosen == "v3.bsatn.spacetimedb" ? WireProtocol::kV3 : WireProtocol::kV2;
+  for (const auto& [name, wire] : kProtocols)
+    if (*chosen == name) params.protocol = wire;
+  bool v1 = params.protocol == WireProtocol::kV1Bsatn || params.protocol == WireProtocol::kV1Json;
+  params.confirmed_reads = !v1;  // the default: on for v2/v3, off for v1
   if (auto c = req.QueryParam("confirmed")) params.confirmed_reads = *c == "true" || *c == "1";
+  if (auto l = req.QueryParam("light")) params.light = *l == "true" || *l == "1";
   WebSocketAccept accept;
   accept.subprotocol = *chosen;
   ctx.auth->AddIdentityHeaders(caller, accept.headers);
-  accept.handler = std::make_shared<ClientConnection>(*hosted, ctx, std::move(caller), connection_id, params);
+  WebSocketOptions options;
+  options.max_unacknowledged_incoming = ClientConnection::kMaxUnhandledMessages;
+  options.incoming_overflow = IncomingOverflow::kPauseReading;
+  accept.options = options;
+  accept.handler = ClientConnection::Create(*hosted, ctx, std::move(caller), connection_id, params);
   r.AcceptWebSocket(std::move(accept));
 }
 

@@ -27,25 +27,26 @@ ClientHub::ClientHub(host::Database* db) : db_(db), connections_(&ClientLess) {
   db_->Run([this] { db_->AddCommitListener(this); });
 }
 
-ClientHub::~ClientHub() {
+ClientHub::~ClientHub() { Detach(); }
+
+void ClientHub::Detach() {
   db_->Run([this] {
+    detached_ = true;
     db_->RemoveCommitListener(this);
-    for (auto& [id, conn] : connections_) conn->Close(1001, "module exited");
+    for (auto& [id, conn] : connections_) conn->Close(kCloseGoingAway, "module exited");
     connections_.clear();
   });
 }
 
-void ClientHub::Add(const subscription::ClientId& id, std::shared_ptr<ClientConnection> connection) {
+bool ClientHub::Add(const subscription::ClientId& id, std::shared_ptr<ClientConnection> connection) {
+  if (detached_) return false;
   connections_[id] = std::move(connection);
+  return true;
 }
 
 void ClientHub::Remove(const subscription::ClientId& id) {
   subscriptions_.RemoveClient(id);
   connections_.erase(id);
-}
-
-void ClientHub::CloseAll(uint16_t code, const std::string& reason) {
-  for (auto& [id, conn] : connections_) conn->Close(code, reason);
 }
 
 std::optional<subscription::ClientUpdate> ClientHub::TakeCallerUpdate(const subscription::ClientId& client) {
@@ -84,15 +85,14 @@ void ClientHub::OnCommit(const host::CommitEvent& event) {
   std::optional<subscription::ClientId> caller;
   if (event.reducer && !event.reducer->connection_id.IsZero())
     caller = subscription::ClientId{event.reducer->caller, event.reducer->connection_id};
-  uint64_t offset = event.tx.tx_offset.value_or(0);
   for (auto& client : updates.clients) {
     auto it = connections_.find(client.client);
     if (it == connections_.end()) continue;
-    if (caller && client.client == *caller && it->second->takes_caller_update()) {
+    if (caller && client.client == *caller && it->second->TakesCallerUpdate()) {
       caller_update_ = std::move(client);
       continue;
     }
-    it->second->SendTransactionUpdate(client, offset);
+    it->second->SendTransactionUpdate(client, event);
   }
   for (const auto& failure : updates.failures) {
     auto it = connections_.find(failure.client);

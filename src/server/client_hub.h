@@ -7,8 +7,11 @@
 // TakeCallerUpdate right after the call returns. Encoded pieces (row lists, table updates) are built once per
 // commit and shared by every client that receives them.
 //
-// Thread-safety: constructed and destroyed off the database thread (it registers and unregisters itself there);
-// everything else runs on the database thread.
+// When the database closes, Detach closes every connection with 1001 "module exited" and forgets them, which
+// releases their hold on the database.
+//
+// Thread-safety: constructed, detached and destroyed off the database thread (it registers and unregisters
+// itself there); everything else runs on the database thread.
 #pragma once
 
 #include <map>
@@ -17,6 +20,7 @@
 
 #include "absl/types/span.h"
 #include "host/database.h"
+#include "server/database_registry.h"
 #include "server/protocol/v2_server_message.h"
 #include "subscription/subscription_manager.h"
 
@@ -24,7 +28,7 @@ namespace stdb::server {
 
 class ClientConnection;
 
-class ClientHub : public host::CommitListener {
+class ClientHub : public host::CommitListener, public DatabaseAttachment {
  public:
   explicit ClientHub(host::Database* db);
   ~ClientHub() override;
@@ -34,11 +38,12 @@ class ClientHub : public host::CommitListener {
   host::Database& db() { return *db_; }
   subscription::SubscriptionManager& subscriptions() { return subscriptions_; }
 
-  void Add(const subscription::ClientId& id, std::shared_ptr<ClientConnection> connection);
+  // False once detached: the connection must not start.
+  bool Add(const subscription::ClientId& id, std::shared_ptr<ClientConnection> connection);
   void Remove(const subscription::ClientId& id);
   size_t connection_count() const { return connections_.size(); }
-  // Closes every connection (module exited, database deleted).
-  void CloseAll(uint16_t code, const std::string& reason);
+  // DatabaseAttachment: closes every connection (1001 "module exited") and stops listening to commits.
+  void Detach() override;
 
   // The update the last commit produced for `client`, when it was the committing reducer's caller.
   std::optional<subscription::ClientUpdate> TakeCallerUpdate(const subscription::ClientId& client);
@@ -52,6 +57,7 @@ class ClientHub : public host::CommitListener {
   host::Database* db_;
   subscription::SubscriptionManager subscriptions_;
   std::map<subscription::ClientId, std::shared_ptr<ClientConnection>, bool (*)(const subscription::ClientId&, const subscription::ClientId&)> connections_;
+  bool detached_ = false;
   std::optional<subscription::ClientId> caller_;
   std::optional<subscription::ClientUpdate> caller_update_;
   // Per-commit cache: the wire form of each (table, queries) update, shared by the clients that receive it.

@@ -2,11 +2,41 @@
 
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "auth/identity.h"
 #include "auth/secure_random.h"
 
 namespace stdb::server {
+
+namespace {
+
+// How long closing a database may wait for its last users (clients finishing their close handshake, requests
+// in flight) before giving up.
+constexpr std::chrono::seconds kCloseWait{60};
+
+}  // namespace
+
+HostedDatabase::HostedDatabase(DatabaseRecord record, std::unique_ptr<host::Database> db)
+    : record_(std::move(record)), db_(std::move(db)), closed_(closing_.get_future().share()) {}
+
+std::shared_ptr<HostedDatabase> HostedDatabase::Create(DatabaseRecord record, std::unique_ptr<host::Database> db) {
+  // Destroying a Database joins its thread, so the last reference must not be dropped there; a fresh thread
+  // does it wherever that happens.
+  return std::shared_ptr<HostedDatabase>(new HostedDatabase(std::move(record), std::move(db)), [](HostedDatabase* h) {
+    std::thread([h] { delete h; }).detach();
+  });
+}
+
+HostedDatabase::~HostedDatabase() {
+  attachment_.reset();  // uses the database
+  db_.reset();          // stops its thread and closes its durability (drains and syncs the commitlog)
+  closing_.set_value();
+}
+
+void HostedDatabase::Shutdown() {
+  if (attachment_) attachment_->Detach();
+}
 
 DatabaseRecord HostedDatabase::record() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -44,7 +74,20 @@ DatabaseRegistry::~DatabaseRegistry() {
     std::lock_guard<std::mutex> lock(mu_);
     live.swap(live_);
   }
-  live.clear();  // each database closes its durability (flushing the commitlog) as it goes
+  for (auto& [identity, hosted] : live) {
+    Status s = Close(std::move(hosted));  // each database syncs its commitlog as it closes
+    if (!s.ok()) Log(s.error().message());
+  }
+}
+
+Status DatabaseRegistry::Close(std::shared_ptr<HostedDatabase> hosted) {
+  std::shared_future<void> closed = hosted->closed();
+  std::string id = hosted->identity().ToHex();
+  hosted->Shutdown();
+  hosted.reset();
+  if (closed.wait_for(kCloseWait) == std::future_status::ready) return OkStatus();
+  return Error(ErrorCode::kResourceExhausted, "database " + id + " is still in use after " +
+                                           std::to_string(kCloseWait.count()) + " s; its data was left in place");
 }
 
 void DatabaseRegistry::Log(const std::string& message) const {
@@ -92,7 +135,7 @@ Result<std::shared_ptr<HostedDatabase>> DatabaseRegistry::OpenExisting(const Dat
         std::to_string(state.report.total_time.count() / 1000) + " ms");
   STDB_ASSIGN_OR_RETURN(auto db, host::Database::Open(DatabaseOptionsFor(record), std::move(state.datastore),
                                                       std::move(state.durability)));
-  auto hosted = std::make_shared<HostedDatabase>(record, std::move(db));
+  auto hosted = HostedDatabase::Create(record, std::move(db));
   if (options_.attach) options_.attach(*hosted);
   return hosted;
 }
@@ -118,7 +161,7 @@ Result<std::shared_ptr<HostedDatabase>> DatabaseRegistry::CreateDatabase(const D
   auto db = host::Database::Create(DatabaseOptionsFor(record), program, std::move(state->datastore),
                                    std::move(state->durability));
   if (!db.ok()) return fail(std::move(db).error());
-  auto hosted = std::make_shared<HostedDatabase>(record, std::move(*db));
+  auto hosted = HostedDatabase::Create(record, std::move(*db));
   if (options_.attach) options_.attach(*hosted);
   return hosted;
 }
@@ -180,7 +223,9 @@ Result<PublishResult> DatabaseRegistry::Publish(PublishRequest request) {
       std::lock_guard<std::mutex> lock(mu_);
       live_.erase(record.identity);
     }
-    existing.reset();  // waits for in-flight users to let go before the directory is wiped
+    // Its clients are disconnected and its commitlog closed first. If that cannot finish, the old data stays
+    // (and reopens at the next start).
+    STDB_RETURN_IF_ERROR(Close(std::move(existing)));
     auto created = CreateDatabase(record, request.program);
     if (!created.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -220,7 +265,7 @@ Status DatabaseRegistry::Delete(const sats::Identity& identity, const sats::Iden
     db = std::move(it->second);
     live_.erase(it);
   }
-  db.reset();
+  STDB_RETURN_IF_ERROR(Close(std::move(db)));
   if (!options_.in_memory) {
     std::error_code ec;
     std::filesystem::remove_all(DatabaseDir(identity), ec);

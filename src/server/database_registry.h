@@ -9,11 +9,18 @@
 //   <data dir>/databases/<identity hex>/module_logs/module.log
 // An in-memory server keeps nothing on disk.
 //
+// Closing a database (delete, publish with clear, server stop): the registry forgets it, Shutdown detaches the
+// server's state (the client hub closes its WebSocket clients with 1001, which lets go of the database), and
+// the registry waits until the last holder is gone and the database has closed — its commitlog synced — before
+// the directory is removed or reused. The last holder may be any thread, even the database's own, so the
+// HostedDatabase is always destroyed on a thread of its own.
+//
 // Thread-safety: all methods are thread-safe. Publishing and deleting are serialised; lookups are cheap and run
 // concurrently with them. A HostedDatabase stays valid while someone holds it, even if it is deleted meanwhile.
 #pragma once
 
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,9 +40,20 @@ class HostedDatabase;
 // per-database client hub and subscriptions here).
 using DatabaseAttacher = std::function<void(HostedDatabase&)>;
 
+// Server-side state attached to a database (the client hub).
+class DatabaseAttachment {
+ public:
+  virtual ~DatabaseAttachment() = default;
+  // The database is closing: let go of everything that holds it (e.g. close client connections). Called once,
+  // from a thread that is not the database's.
+  virtual void Detach() = 0;
+};
+
 class HostedDatabase {
  public:
-  HostedDatabase(DatabaseRecord record, std::unique_ptr<host::Database> db) : record_(std::move(record)), db_(std::move(db)) {}
+  // The only way to make one: destroyed on its own thread, whoever lets go last.
+  static std::shared_ptr<HostedDatabase> Create(DatabaseRecord record, std::unique_ptr<host::Database> db);
+  ~HostedDatabase();
 
   const sats::Identity& identity() const { return record_.identity; }
   const sats::Identity& owner() const { return record_.owner; }
@@ -45,15 +63,24 @@ class HostedDatabase {
   void set_names(std::vector<std::string> names);
 
   // Server-side state attached by the DatabaseAttacher (the client hub); owned here so it dies with the database.
-  void set_attachment(std::shared_ptr<void> attachment) { attachment_ = std::move(attachment); }
+  void set_attachment(std::unique_ptr<DatabaseAttachment> attachment) { attachment_ = std::move(attachment); }
   template <typename T>
   T* attachment() const { return static_cast<T*>(attachment_.get()); }
 
+  // Detaches the attachment (see DatabaseAttachment::Detach). Not from the database thread.
+  void Shutdown();
+  // Ready once the database has closed (the HostedDatabase is gone).
+  std::shared_future<void> closed() const { return closed_; }
+
  private:
+  HostedDatabase(DatabaseRecord record, std::unique_ptr<host::Database> db);
+
   mutable std::mutex mu_;
   DatabaseRecord record_;
   std::unique_ptr<host::Database> db_;
-  std::shared_ptr<void> attachment_;  // declared after db_: destroyed first, since it uses the database
+  std::unique_ptr<DatabaseAttachment> attachment_;
+  std::promise<void> closing_;
+  std::shared_future<void> closed_;
 };
 
 struct RegistryOptions {
@@ -109,6 +136,9 @@ class DatabaseRegistry {
   host::DatabaseOptions DatabaseOptionsFor(const DatabaseRecord& record) const;
   durability::DatabaseStateOptions StateOptionsFor(const sats::Identity& identity) const;
   void Log(const std::string& message) const;
+  // Shuts `hosted` down, drops this reference and waits until the database has closed. kResourceExhausted if something
+  // still holds it after a generous wait (its directory must then not be touched).
+  Status Close(std::shared_ptr<HostedDatabase> hosted);
 
   RegistryOptions options_;
   std::mutex publish_mu_;  // serialises publish/delete/rename

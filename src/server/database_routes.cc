@@ -223,10 +223,13 @@ void Logs(const ApiContext& ctx, HttpRequest req, Responder r) {
     return r.Send(std::move(head));
   }
   // Following: the tail now, then every new record until the client goes away.
+  // The stream does not keep the database alive: when the database closes, its logs (and with them the
+  // follower holding the stream) go, which ends the response.
   auto follower = std::make_shared<uint64_t>(0);
   host::ModuleLogs* logs = &hosted->db().logs();
-  auto stream = std::make_shared<ResponseStream>(r.StartStream(std::move(head), [hosted, follower, logs] {
-    logs->Unfollow(*follower);
+  std::weak_ptr<HostedDatabase> weak = hosted;
+  auto stream = std::make_shared<ResponseStream>(r.StartStream(std::move(head), [weak, follower] {
+    if (auto alive = weak.lock()) alive->db().logs().Unfollow(*follower);
   }));
   if (!body.empty()) stream->Write(std::move(body));
   *follower = logs->Follow([stream](const host::LogRecord& rec) { stream->Write(rec.ToJson() + "\n"); });

@@ -47,7 +47,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Start(ServerOptions options) {
   reg.engine = o.engine;
   reg.durability.durability.snapshot_every = o.snapshot_every;
   reg.log = log;
-  reg.attach = [](HostedDatabase& hosted) { hosted.set_attachment(std::make_shared<ClientHub>(&hosted.db())); };
+  reg.attach = [](HostedDatabase& hosted) { hosted.set_attachment(std::make_unique<ClientHub>(&hosted.db())); };
   STDB_ASSIGN_OR_RETURN(app->registry_, DatabaseRegistry::Open(std::move(reg)));
 
   ApiContext ctx{app->auth_.get(), app->registry_.get(), app->workers_.get(), &app->counters_};

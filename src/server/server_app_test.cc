@@ -4,79 +4,19 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
 #include "host/module_def_json.h"
 #include "sats/json.h"
-#include "server/protocol/server_codecs.h"
-#include "server/protocol/v2_client_message.h"
-#include "server/protocol/v2_server_message.h"
-#include "server/protocol/v3_framing.h"
-#include "server/testing/test_client.h"
+#include "server/testing/server_test.h"
 
 namespace stdb::server {
 namespace {
 
 namespace v2 = protocol::v2;
-using testing::TestHttpClient;
-using testing::TestWebSocketClient;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string PersonModule() { return ReadFile(std::string(STDB_WASM_TESTDATA_DIR) + "/person_module.wasm"); }
-
-sats::Bytes NameArg(const std::string& name) {
-  return sats::bsatn::EncodeValue(sats::AlgebraicValue::Product({sats::AlgebraicValue::String(name)}));
-}
-
-class ServerAppTest : public ::testing::Test {
- protected:
-  void StartServer(bool in_memory = true) {
-    ServerOptions o;
-    o.listen_address = "127.0.0.1:0";
-    o.in_memory = in_memory;
-    o.data_dir = data_dir_;
-    o.jwt_key_dir = data_dir_ + "/keys";
-    o.log = [](const std::string&) {};
-    auto app = ServerApp::Start(o);
-    ASSERT_TRUE(app.ok()) << app.error().message();
-    app_ = std::move(*app);
-  }
-  void SetUp() override {
-    data_dir_ = ::testing::TempDir() + "/server_app_test_" + std::to_string(::getpid());
-    std::filesystem::remove_all(data_dir_);
-  }
-  void TearDown() override {
-    app_.reset();
-    std::filesystem::remove_all(data_dir_);
-  }
-  testing::ClientResponse Http(std::string_view method, std::string_view target, std::string_view body = {},
-                               HttpHeaders headers = {}) {
-    auto client = TestHttpClient::Connect(app_->port());
-    EXPECT_TRUE(client.ok());
-    if (!token_.empty() && !headers.Get("authorization")) headers.Set("Authorization", "Bearer " + token_);
-    auto r = (*client)->Request(method, target, headers, body);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message());
-    return r.ok() ? *r : testing::ClientResponse{};
-  }
-  // Publishes the person module as `name`; remembers the owner's token.
-  void Publish(const std::string& name) {
-    auto r = Http("PUT", "/v1/database/" + name, PersonModule());
-    ASSERT_EQ(r.status, 200) << r.body;
-    auto token = r.headers.Get("spacetime-identity-token");
-    ASSERT_TRUE(token);
-    if (token_.empty()) token_ = std::string(*token);
-    EXPECT_NE(r.body.find("\"op\":\"created\""), std::string::npos) << r.body;
-  }
-
-  std::string data_dir_;
-  std::string token_;
-  std::unique_ptr<ServerApp> app_;
-};
+using testing::NameArg;
+using testing::PersonModule;
+using testing::RowsIn;
+using testing::WsClient;
+using ServerAppTest = testing::ServerTest;
 
 TEST_F(ServerAppTest, IdentityRoutes) {
   StartServer();
@@ -158,58 +98,6 @@ TEST_F(ServerAppTest, SchemaRoute) {
   EXPECT_EQ(Http("GET", "/v1/database/nobody/schema?version=10").status, 404);
 }
 
-class WsClient {
- public:
-  WsClient(uint16_t port, const std::string& db, const std::string& protocol, const std::string& token = "") {
-    TestWebSocketClient::Options o;
-    o.target = "/v1/database/" + db + "/subscribe?compression=None";
-    o.subprotocols = {protocol};
-    if (!token.empty()) o.headers.Set("Authorization", "Bearer " + token);
-    auto c = TestWebSocketClient::Connect(port, o);
-    EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message());
-    if (c.ok()) client = std::move(*c);
-    v3 = protocol == "v3.bsatn.spacetimedb";
-  }
-  void Send(const v2::ClientMessage& m) { ASSERT_TRUE(client->Send(std::string(reinterpret_cast<const char*>(v2::EncodeClientMessage(m).data()), v2::EncodeClientMessage(m).size())).ok()); }
-  // The next server message (v3 frames may hold several).
-  v2::ServerMessage Next() {
-    while (pending.empty()) {
-      auto msg = client->Receive();
-      EXPECT_TRUE(msg.ok()) << (msg.ok() ? "" : msg.error().message());
-      if (!msg.ok()) return v2::ServerMessage{};
-      sats::ByteSpan frame(reinterpret_cast<const uint8_t*>(msg->payload.data()), msg->payload.size());
-      EXPECT_EQ(frame[0], 0);  // uncompressed
-      auto body = frame.subspan(1);
-      if (v3) {
-        auto all = protocol::v3::SplitServerBody(body);
-        EXPECT_TRUE(all.ok());
-        for (auto& m : *all) pending.push_back(std::move(m));
-      } else {
-        auto one = v2::DecodeServerMessage(body);
-        EXPECT_TRUE(one.ok()) << (one.ok() ? "" : one.error().message());
-        pending.push_back(std::move(*one));
-      }
-    }
-    auto m = std::move(pending.front());
-    pending.pop_front();
-    return m;
-  }
-  std::unique_ptr<TestWebSocketClient> client;
-  std::deque<v2::ServerMessage> pending;
-  bool v3 = false;
-};
-
-size_t RowsIn(const v2::TransactionUpdate& u, const std::string& table) {
-  size_t n = 0;
-  for (const auto& set : u.query_sets)
-    for (const auto& t : set.tables) {
-      const auto& tu = std::get<v2::TableUpdate>(t);
-      if (tu.table_name != table) continue;
-      for (const auto& rows : tu.rows) n += std::get<v2::PersistentTableRows>(rows).inserts.size();
-    }
-  return n;
-}
-
 TEST_F(ServerAppTest, WebSocketSubscribeCallAndSeeUpdates) {
   StartServer();
   Publish("people");
@@ -283,6 +171,35 @@ TEST_F(ServerAppTest, RestartKeepsDatabasesNamesAndData) {
   EXPECT_NE(sql.body.find("init"), std::string::npos) << sql.body;
   // The same token still names the owner after the restart (the key pair persisted).
   EXPECT_EQ(Http("GET", "/v1/database/durable-people/logs").status, 200);
+}
+
+TEST_F(ServerAppTest, DeletingADatabaseDisconnectsItsClients) {
+  StartServer(/*in_memory=*/false);
+  Publish("doomed");
+  WsClient client(port(), "doomed", testing::kV3Protocol, token_);
+  client.NextAs<v2::InitialConnection>();
+  EXPECT_EQ(client.WaitForEndWhile([&] { EXPECT_EQ(Http("DELETE", "/v1/database/doomed").status, 200); }),
+            std::optional<uint16_t>(1001));
+  EXPECT_EQ(Http("GET", "/v1/database/doomed").status, 404);
+  // The name and the directory are free again.
+  Publish("doomed");
+  WsClient again(port(), "doomed", testing::kV3Protocol, token_);
+  again.NextAs<v2::InitialConnection>();
+}
+
+TEST_F(ServerAppTest, StoppingTheServerDisconnectsClientsAndKeepsTheirWrites) {
+  StartServer(/*in_memory=*/false);
+  Publish("kept");
+  {
+    // Unconfirmed: the reply does not wait for the disk, so only a clean shutdown makes the write durable.
+    WsClient client(port(), "kept", testing::kV2Protocol, token_, "compression=None&confirmed=false");
+    client.NextAs<v2::InitialConnection>();
+    EXPECT_EQ(client.Call(1, "add", NameArg("zoe")).result.index(), 0u);
+    EXPECT_EQ(client.WaitForEndWhile([&] { RestartServer(); }), std::optional<uint16_t>(1001));
+  }
+  auto sql = Http("POST", "/v1/database/kept/sql", "SELECT name FROM person WHERE name = 'zoe'");
+  ASSERT_EQ(sql.status, 200) << sql.body;
+  EXPECT_NE(sql.body.find("zoe"), std::string::npos) << sql.body;
 }
 
 }  // namespace

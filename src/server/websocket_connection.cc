@@ -364,7 +364,10 @@ class WebSocketConnection final : public WebSocketTransport,
       }
     } else if (close_started_) {
       if (now >= close_deadline_) {
-        Finish(close_code_sent_, close_reason_sent_, true);
+        // The client did not answer our close in time. End gracefully unless it has stopped reading (a write
+        // still stuck): a reset would make its kernel discard the close frame and the last messages it has
+        // not read yet.
+        Finish(close_code_sent_, close_reason_sent_, /*abortive=*/write_in_flight_);
         return;
       }
     } else if (peer_closing_) {
