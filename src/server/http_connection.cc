@@ -176,9 +176,11 @@ class HttpConnection final : public detail::ExchangeTarget,
     if (read_in_flight_ || phase_ == Phase::kClosed) return;
     read_in_flight_ = true;
     bool in_body = phase_ == Phase::kReadingRequest && header_checked_;
-    socket_.async_read_some(
-        buffer_.prepare(in_body ? kBodyReadBytes : kHeaderReadBytes),
-        [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnRead(ec, n); });
+    // Into a chunk of its own, not into buffer_: a read-ahead may still be pending when the next request is
+    // parsed out of buffer_, and consuming buffer_ moves the region such a read would be writing to.
+    read_chunk_.resize(in_body ? kBodyReadBytes : kHeaderReadBytes);
+    socket_.async_read_some(net::buffer(read_chunk_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnRead(ec, n); });
   }
 
   void OnRead(beast::error_code ec, size_t n) {
@@ -191,7 +193,7 @@ class HttpConnection final : public detail::ExchangeTarget,
       return;
     }
     if (phase_ == Phase::kClosed) return;
-    if (!ec) buffer_.commit(n);
+    if (!ec) buffer_.commit(net::buffer_copy(buffer_.prepare(n), net::buffer(read_chunk_.data(), n)));
     if (phase_ == Phase::kLingering) {
       lingered_bytes_ += buffer_.size();
       buffer_.consume(buffer_.size());
@@ -684,7 +686,8 @@ class HttpConnection final : public detail::ExchangeTarget,
   std::shared_ptr<HttpConnection> self_;
   bool stopping_ = false;
 
-  beast::flat_buffer buffer_;
+  beast::flat_buffer buffer_;    // received, not yet parsed
+  std::string read_chunk_;       // the target of the one pending read
   bool read_in_flight_ = false;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool header_checked_ = false;

@@ -129,6 +129,32 @@ TEST(HttpServerTest, PipelinedRequestsAreAnsweredInOrderEvenWhenHandlersFinishOu
   }
 }
 
+TEST(HttpServerTest, ARequestArrivingDuringTheReadAheadIsNotMixedWithEarlierOnes) {
+  // The server reads ahead while a handler works. Here the read-ahead is pending while the last buffered request
+  // is parsed, and completes only later, with a request sent after the first answer: it must be that request
+  // that is dispatched, not bytes left from the earlier ones.
+  LaterAnswers later;
+  auto server = StartServer(TestOptions(), [&](HttpRequest request, Responder responder) {
+    later.Answer(std::move(responder), milliseconds(50), HttpResponse::Text(200, request.body));
+  });
+  auto client = Connect(*server);
+  ASSERT_TRUE(client);
+  auto post = [](const std::string& body) {
+    return "POST /call HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  ASSERT_TRUE(client->SendRaw(post("[first]") + post("[secnd]")).ok());
+  for (std::string expected : {"[first]", "[secnd]", "[third]", "[forth]"}) {
+    auto response = client->ReadResponse();
+    ASSERT_TRUE(response.ok()) << response.error().message();
+    EXPECT_EQ(response->body, expected);
+    if (expected == "[first]") {
+      ASSERT_TRUE(client->SendRaw(post("[third]")).ok());
+    } else if (expected == "[secnd]") {
+      ASSERT_TRUE(client->SendRaw(post("[forth]")).ok());
+    }
+  }
+}
+
 TEST(HttpServerTest, ResponsesMayComeFromAnotherThread) {
   LaterAnswers later;
   auto server = StartServer(TestOptions(), [&](HttpRequest request, Responder responder) {
