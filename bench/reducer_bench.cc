@@ -7,7 +7,7 @@
 // argument copy, V8 call, the module's work, commit (and, durable, the hand-off to the log worker). The durable
 // run counts until the last transaction is on disk.
 //
-//   reducer_bench [calls per run, default 200000]
+//   reducer_bench [calls per run, default 200000] [--only <substring of a run's name>]
 #include <unistd.h>
 
 #include <chrono>
@@ -97,8 +97,13 @@ void Measure(host::Database& db, const std::string& reducer, const std::vector<s
 
 int main(int argc, char** argv) {
   size_t calls = 200'000;
-  for (int i = 1; i < argc; ++i)
-    if (argv[i][0] != '-') calls = std::strtoull(argv[i], nullptr, 10);  // flags are BENCH_ARGS for other programs
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--only" && i + 1 < argc) only = argv[++i];
+    else if (a[0] != '-') calls = std::strtoull(argv[i], nullptr, 10);  // other flags are BENCH_ARGS for other programs
+  }
+  auto wanted = [&](const std::string& name) { return name.find(only) != std::string::npos; };
   if (calls == 0) Die("usage: reducer_bench [calls per run]");
 
   const std::string empty_module = ReadFile(STDB_WASM_TESTDATA_DIR "/gatekeeper_module.wasm");
@@ -118,12 +123,12 @@ int main(int argc, char** argv) {
       (std::filesystem::temp_directory_path() / ("stdb_reducer_bench_" + std::to_string(::getpid()))).string();
   for (bool durable : {false, true}) {
     const std::string mode = durable ? "durable" : "in_memory";
-    {
-      std::filesystem::remove_all(dir);
+    std::filesystem::remove_all(dir);
+    if (wanted("empty_" + mode)) {
       auto db = Open(empty_module, durable ? dir + "/empty" : "");
       Measure(*db, "set_gate", empty_args, calls, "empty_" + mode);
     }
-    {
+    if (wanted("transfer_" + mode)) {
       auto db = Open(transfer_module, durable ? dir + "/transfer" : "");
       Measure(*db, "seed", seed_args, 1, "seed_100k_" + mode);
       Measure(*db, "transfer", transfer_args, calls, "transfer_" + mode);
