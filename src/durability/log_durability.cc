@@ -46,6 +46,7 @@ void LogDurability::Log(const std::string& message) const {
 void LogDurability::Append(std::shared_ptr<const datastore::TxData> tx) {
   if (!tx || !tx->tx_offset) return;  // an empty transaction consumes no offset and is not logged
   const uint64_t offset = *tx->tx_offset;
+  bool wake_worker = false;
   {
     std::unique_lock lock(mu_);
     if (closing_) {
@@ -59,9 +60,11 @@ void LogDurability::Append(std::shared_ptr<const datastore::TxData> tx) {
       space_cv_.wait(lock, [&] { return queue_.size() < options_.queue_capacity || failure_ || closing_; });
       if (failure_ || closing_) return;
     }
+    // The worker waits only for an empty queue to fill: a wake-up (a futex call) per batch, not per transaction.
+    wake_worker = queue_.empty();
     queue_.push_back(std::move(tx));
   }
-  work_cv_.notify_one();
+  if (wake_worker) work_cv_.notify_one();
 
   if (!snapshots_ || !source_) return;
   if ((options_.snapshot_every && offset % options_.snapshot_every == 0) ||
@@ -164,6 +167,8 @@ void LogDurability::WhenDurable(uint64_t offset, std::function<void()> callback)
 }
 
 std::optional<std::string> LogDurability::failure() const {
+  // Asked before every reducer call: without the lock (shared with the worker) while nothing has failed.
+  if (!failed_.load(std::memory_order_acquire)) return std::nullopt;
   std::lock_guard lock(mu_);
   return failure_;
 }
@@ -174,6 +179,7 @@ void LogDurability::Fail(const std::string& reason) {
     std::lock_guard lock(mu_);
     if (failure_) return;
     failure_ = reason;
+    failed_.store(true, std::memory_order_release);
     dropped.swap(waiting_);
     queue_.clear();
   }

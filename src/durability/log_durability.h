@@ -135,6 +135,7 @@ class LogDurability final : public Durability {
   bool closing_ = false;
   bool commit_worker_done_ = false;
   std::optional<std::string> failure_;
+  std::atomic<bool> failed_{false};  // failure_ is set (read without mu_ by failure())
   std::multimap<uint64_t, std::function<void()>> waiting_;  // WhenDurable callbacks by offset
   std::vector<uint64_t> segments_;                          // the log's segments after the last batch
   static constexpr int64_t kNothingDurable = -1;
