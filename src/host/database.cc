@@ -242,8 +242,7 @@ std::shared_ptr<const TxData> Database::CommitAndPublish(std::unique_ptr<MutTx> 
   tx.reset();
   if (data->tx_offset) durability_->Append(data);
   if (!data->empty() && !listeners_.empty()) {
-    auto view = datastore_->CurrentView();
-    CommitEvent event{*data, *view, request, reducer_id};
+    CommitEvent event{*data, *datastore_, request, reducer_id};
     for (CommitListener* l : listeners_) l->OnCommit(event);
   }
   return data;

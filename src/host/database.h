@@ -75,12 +75,26 @@ struct ReducerResponse {
   bool committed() const { return status == Status::kCommitted; }
 };
 
-// A committed transaction and what caused it, for subscription evaluation.
+// A committed transaction and what caused it, for subscription evaluation. Valid during the callback only.
 struct CommitEvent {
+  CommitEvent(const datastore::TxData& tx, const datastore::Datastore& datastore, const ReducerRequest* reducer,
+              std::optional<uint32_t> reducer_id)
+      : tx(tx), datastore(datastore), reducer(reducer), reducer_id(reducer_id) {}
+
   const datastore::TxData& tx;
-  const datastore::DatabaseView& state;  // the state right after the commit (valid during the callback)
+  const datastore::Datastore& datastore;
   const ReducerRequest* reducer = nullptr;  // the call that committed, if any
   std::optional<uint32_t> reducer_id;
+
+  // The state right after the commit. Built on first use: a view of every table costs microseconds, which a
+  // commit nobody subscribed to should not pay.
+  const datastore::DatabaseView& state() const {
+    if (!state_) state_ = datastore.CurrentView();
+    return *state_;
+  }
+
+ private:
+  mutable std::unique_ptr<datastore::DatabaseView> state_;
 };
 
 class CommitListener {

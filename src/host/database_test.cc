@@ -48,7 +48,7 @@ class Recorder : public CommitListener {
   void OnCommit(const CommitEvent& e) override {
     offsets.push_back(*e.tx.tx_offset);
     reducers.push_back(e.reducer ? e.reducer->reducer : "");
-    rows_after.push_back(e.state.TableByName("person") ? e.state.TableByName("person")->rows.row_count() : 0);
+    rows_after.push_back(e.state().TableByName("person") ? e.state().TableByName("person")->rows.row_count() : 0);
   }
   std::vector<uint64_t> offsets;
   std::vector<std::string> reducers;

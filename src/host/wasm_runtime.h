@@ -151,8 +151,9 @@ inline constexpr size_t kMaxHostParams = 32;
 // The context of one call from wasm into a host function: its arguments, the instance's linear memory and the
 // place for its result. It lives on the stack for the duration of the host function.
 //
-// The memory is fetched afresh on every Memory() call, because memory.grow replaces the buffer. Spans
-// obtained from it are valid until the host function returns or calls back into wasm.
+// The memory is fetched on the first Memory() call and kept for the rest of the host call: only wasm code can
+// grow it (memory.grow replaces the buffer), and no host function calls back into wasm. Spans obtained from it
+// are valid until the host function returns.
 //
 // Backends construct it; tests may construct it directly to exercise a host function without an engine.
 class HostCall {
@@ -179,7 +180,10 @@ class HostCall {
   float ArgF32(size_t i) const { return args_[i].f32(); }
   double ArgF64(size_t i) const { return args_[i].f64(); }
 
-  std::span<uint8_t> Memory() { return fetch_memory_ ? fetch_memory_(memory_state_) : std::span<uint8_t>(); }
+  std::span<uint8_t> Memory() {
+    if (!memory_) memory_ = fetch_memory_ ? fetch_memory_(memory_state_) : std::span<uint8_t>();
+    return *memory_;
+  }
   Result<std::span<uint8_t>> MemoryRange(uint64_t ptr, uint64_t len) {
     return host::MemoryRange(Memory(), ptr, len);
   }
@@ -197,6 +201,7 @@ class HostCall {
   std::span<const WasmValue> args_;
   MemoryFetcher fetch_memory_;
   void* memory_state_;
+  std::optional<std::span<uint8_t>> memory_;
   std::optional<WasmValue> result_;
 };
 

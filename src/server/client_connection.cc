@@ -68,6 +68,11 @@ void ClientConnection::Close(uint16_t code, std::string reason) {
   if (auto s = session_.lock()) s->Close(code, std::move(reason));
 }
 
+void ClientConnection::FlushAndClose(uint16_t code, std::string reason) {
+  Flush();
+  Close(code, std::move(reason));
+}
+
 // --- database thread -------------------------------------------------------------------------------------------
 
 void ClientConnection::Connect() {
@@ -121,7 +126,18 @@ void ClientConnection::Fill(const Slot& slot, sats::Bytes body) {
     slot->body = std::move(body);
     slot->ready = true;
   }
-  Flush();
+  ScheduleFlush();
+}
+
+void ClientConnection::ScheduleFlush() {
+  if (flush_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
+  std::weak_ptr<ClientConnection> weak = shared_from_this();
+  db().Post([weak] {
+    if (auto self = weak.lock()) {
+      self->flush_scheduled_.store(false, std::memory_order_release);
+      self->Flush();
+    }
+  });
 }
 
 void ClientConnection::Enqueue(sats::Bytes body, std::optional<uint64_t> requires_durable) {

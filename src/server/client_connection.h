@@ -21,6 +21,7 @@
 // run on the database thread; the outgoing queue may be filled and flushed from any thread (under its mutex).
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -69,6 +70,8 @@ class ClientConnection : public WebSocketHandler, public std::enable_shared_from
 
   // Any thread.
   void Close(uint16_t code, std::string reason);
+  // Sends what is ready in the queue first (the database is going away; no flush job would run).
+  void FlushAndClose(uint16_t code, std::string reason);
   const subscription::ClientId& client_id() const { return client_id_; }
 
  protected:
@@ -109,6 +112,9 @@ class ClientConnection : public WebSocketHandler, public std::enable_shared_from
  private:
   void Connect();
   void Disconnect();
+  // Flushes once the database thread has finished the jobs queued so far, so that the answers to a burst of
+  // messages leave together (one v3 frame, one socket write) instead of one by one.
+  void ScheduleFlush();
   void Flush();
   bool Durable(uint64_t offset) const;
 
@@ -127,6 +133,7 @@ class ClientConnection : public WebSocketHandler, public std::enable_shared_from
   std::mutex out_mu_;
   std::deque<Slot> queue_;
   std::optional<uint64_t> waiting_for_;  // a WhenDurable callback is registered for this offset
+  std::atomic<bool> flush_scheduled_{false};
 };
 
 // Handles GET /v1/database/:noi/subscribe: the upgrade, authentication, parameters, subprotocol negotiation in

@@ -33,7 +33,7 @@ void ClientHub::Detach() {
   db_->Run([this] {
     detached_ = true;
     db_->RemoveCommitListener(this);
-    for (auto& [id, conn] : connections_) conn->Close(kCloseGoingAway, "module exited");
+    for (auto& [id, conn] : connections_) conn->FlushAndClose(kCloseGoingAway, "module exited");
     connections_.clear();
   });
 }
@@ -81,7 +81,8 @@ protocol::v2::TransactionUpdate ClientHub::ToWire(absl::Span<const subscription:
 void ClientHub::OnCommit(const host::CommitEvent& event) {
   caller_update_.reset();
   encoded_.clear();
-  subscription::CommitUpdates updates = subscriptions_.OnCommit(event.tx, event.state);
+  subscription::CommitUpdates updates =
+      subscriptions_.OnCommit(event.tx, [&]() -> const datastore::DatabaseView& { return event.state(); });
   std::optional<subscription::ClientId> caller;
   if (event.reducer && !event.reducer->connection_id.IsZero())
     caller = subscription::ClientId{event.reducer->caller, event.reducer->connection_id};

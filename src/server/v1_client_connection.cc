@@ -241,7 +241,7 @@ void V1ClientConnection::SendTransactionUpdate(const subscription::ClientUpdate&
 template <class F>
 void V1ClientConnection::SendTransactionUpdateAs(const subscription::ClientUpdate& update,
                                                  const host::CommitEvent& event) {
-  RowTypes types(&event.state);
+  RowTypes types(&event.state());
   auto changes = MakeDatabaseUpdate<F>(UpdateParts(update.tables), types, JsonRowShape::kDeltaRow);
   const host::ModuleDef& def = db().module_def();
   if (params().light || def.version() == host::RawModuleDefVersion::kV10) {

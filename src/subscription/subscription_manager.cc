@@ -320,6 +320,16 @@ size_t SubscriptionManager::SubscriberCount(const QueryKey& key) const {
   return it == queries_.end() ? 0 : it->second->references;
 }
 
+CommitUpdates SubscriptionManager::OnCommit(const datastore::TxData& tx,
+                                            const std::function<const datastore::DatabaseView&()>& after) {
+  if (!queries_.empty()) return OnCommit(tx, after());
+  CommitUpdates out;  // nothing to evaluate; only the position in the log moves on
+  out.tx_offset = tx.tx_offset;
+  if (tx.tx_offset) next_tx_offset_ = *tx.tx_offset + 1;
+  ++stats_.commits;
+  return out;
+}
+
 CommitUpdates SubscriptionManager::OnCommit(const datastore::TxData& tx, const datastore::DatabaseView& after) {
   CommitUpdates out;
   out.tx_offset = tx.tx_offset;

@@ -43,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -157,6 +158,8 @@ class SubscriptionManager {
 
   // The updates of a committed transaction; `after` is the state right after it.
   CommitUpdates OnCommit(const datastore::TxData& tx, const datastore::DatabaseView& after);
+  // The same for a caller whose state is costly to build: `after` is called only when some query is subscribed.
+  CommitUpdates OnCommit(const datastore::TxData& tx, const std::function<const datastore::DatabaseView&()>& after);
 
   // --- introspection (database thread) ---
   const SubscriptionStats& stats() const { return stats_; }
