@@ -102,7 +102,13 @@ class WebSocketConnection final : public WebSocketTransport,
     net::dispatch(executor_, [self = shared_from_this()] {
       if (self->phase_ == Phase::kFinished) return;
       TransportMetrics::Increment(self->context_->metrics->websocket_slow_clients_dropped);
-      self->Finish(kCloseAbnormal, "outgoing queue full: the client does not read fast enough", true);
+      self->dropping_slow_client_ = true;
+      // The session dropped the queue and asked for a 1013 close, which goes out after the write in progress.
+      // That write gets close_handshake_timeout to finish; a client that does not read at all is aborted then.
+      Clock::time_point limit = Clock::now() + self->options_.close_handshake_timeout;
+      if (self->write_in_flight_ && self->write_deadline_ > limit) self->write_deadline_ = limit;
+      self->ScheduleTimer();
+      self->PumpWrites();
     });
   }
 
@@ -377,8 +383,12 @@ class WebSocketConnection final : public WebSocketTransport,
       }
     } else {
       if (write_in_flight_ && now >= write_deadline_) {
-        TransportMetrics::Increment(context_->metrics->websocket_slow_clients_dropped);
-        Finish(kCloseAbnormal, "write timed out: the client does not read", true);
+        if (dropping_slow_client_) {
+          Finish(kCloseAbnormal, "outgoing queue full: the client does not read fast enough", true);
+        } else {
+          TransportMetrics::Increment(context_->metrics->websocket_slow_clients_dropped);
+          Finish(kCloseAbnormal, "write timed out: the client does not read", true);
+        }
         return;
       }
       if (!paused_ && now >= last_received_ + options_.idle_timeout) {
@@ -459,6 +469,7 @@ class WebSocketConnection final : public WebSocketTransport,
   Clock::time_point next_ping_at_;
 
   bool close_started_ = false;
+  bool dropping_slow_client_ = false;  // the outgoing queue overflowed (DropSlowClient)
   bool close_frame_sent_ = false;
   bool peer_closing_ = false;  // the client's close frame arrived; Beast is finishing the handshake
   uint16_t close_code_sent_ = kCloseNormal;

@@ -57,11 +57,14 @@ bool WebSocketSession::Enqueue(Outgoing message) {
     bool overflow = !queue_.empty() && (queue_.size() >= options_.max_outgoing_messages ||
                                         queued_bytes_ + size > options_.max_outgoing_bytes);
     if (overflow) {
-      // The client is not keeping up. Free the memory now; the transport aborts the connection.
+      // The client is not keeping up. Free the memory now; the close frame follows the write in progress, and
+      // the transport aborts the connection if even that write does not finish (DropSlowClient).
       overflowed_ = true;
       state_ = State::kClosing;
       queue_.clear();
       queued_bytes_ = 0;
+      if (!close_taken_)
+        close_request_ = CloseRequest{kCloseTryAgainLater, "too many messages queued: the client does not read fast enough"};
       to_drop = transport_.lock();
     } else {
       queued_bytes_ += size;

@@ -8,8 +8,9 @@
 // each split into frames of at most write_fragment_bytes. The queue is bounded by max_outgoing_messages and
 // max_outgoing_bytes (one message is always accepted into an empty queue, so a single large message cannot be
 // refused): a client that does not read fast enough fills it, and the next Send that would overflow drops the
-// client (the TCP connection is aborted, as the reference does) instead of growing memory or slowing the
-// sender. Close(code, reason) sends what is already queued, then a close frame; after close_handshake_timeout
+// queue instead of growing memory or slowing the sender, and closes with 1013 once the write in progress is
+// done; a client that does not let even that write finish within close_handshake_timeout is aborted (the
+// reference always aborts, without a close frame). Close(code, reason) sends what is already queued, then a close frame; after close_handshake_timeout
 // without the client's close frame the connection is dropped.
 //
 // Incoming: each complete message is handed to OnMessage (text frames with is_text = true; the v1.json

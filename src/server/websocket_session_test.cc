@@ -487,6 +487,39 @@ TEST_F(WebSocketTest, AClientThatDoesNotReadIsDroppedWithoutHoldingUpOthers) {
   EXPECT_FALSE(stalled->close_info().has_value());
 }
 
+// A client that reads, but too slowly: its queue overflows, what was queued is dropped, and once the write in
+// progress is done it gets a 1013 close frame after the messages that were already on their way.
+TEST_F(WebSocketTest, ASlowClientThatStillReadsGetsA1013CloseFrame) {
+  WebSocketOptions options;
+  options.max_outgoing_messages = 8;
+  options.close_handshake_timeout = milliseconds(10'000);  // the write in progress may take that long
+  Serve(options, /*echo=*/false);
+  TestWebSocketClient::Options small_window;
+  small_window.receive_buffer_bytes = 4096;
+  auto slow = ConnectClient(small_window);
+  ASSERT_TRUE(slow);
+  auto log = Log(0);
+  const std::string payload(64 * 1024, 's');
+  int accepted = 0;
+  while (log->session->Send(payload)) ASSERT_LT(++accepted, 100'000) << "the queue never overflowed";
+  EXPECT_FALSE(log->session->Send("after the overflow"));
+
+  int received = 0;
+  for (;;) {
+    auto message = slow->Receive();
+    if (!message.ok()) break;
+    EXPECT_EQ(message->payload, payload);
+    ++received;
+  }
+  EXPECT_LE(received, accepted);
+  ASSERT_TRUE(slow->close_info().has_value()) << "no close frame";
+  EXPECT_EQ(slow->close_info()->code, kCloseTryAgainLater);
+  EXPECT_NE(slow->close_info()->reason.find("too many messages queued"), std::string::npos);
+  ASSERT_TRUE(log->WaitClosed());
+  EXPECT_EQ(log->close_code, kCloseTryAgainLater);
+  EXPECT_GE(server_->metrics().websocket_slow_clients_dropped, 1u);
+}
+
 TEST_F(WebSocketTest, PingsKeepAResponsiveClientAlive) {
   WebSocketOptions options;
   options.ping_interval = milliseconds(100);
