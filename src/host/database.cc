@@ -248,21 +248,6 @@ std::shared_ptr<const TxData> Database::CommitAndPublish(std::unique_ptr<MutTx> 
   return data;
 }
 
-namespace {
-
-// Whether `args` hold exactly one value of each of the reducer's parameters, in order. Checked element by
-// element so that no product type is built for every call.
-Status ValidateArguments(const ReducerDef& def, const sats::Typespace& typespace, sats::ByteSpan args) {
-  sats::bsatn::Reader r(args);
-  for (const auto& param : def.params.elements) STDB_RETURN_IF_ERROR(sats::bsatn::SkipValue(param.type, &typespace, r));
-  if (!r.at_end())
-    return Error(ErrorCode::kDecode, "BSATN: " + std::to_string(r.remaining()) +
-                                         " trailing bytes after the value at offset " + std::to_string(r.offset()));
-  return OkStatus();
-}
-
-}  // namespace
-
 ReducerResponse Database::CallReducer(const ReducerRequest& request) {
   auto start = std::chrono::steady_clock::now();
   ReducerResponse resp;
@@ -284,7 +269,7 @@ ReducerResponse Database::CallReducer(const ReducerRequest& request) {
     return finish(ReducerResponse::Status::kNoSuchReducer, "no such reducer: '" + request.reducer + "'");
   if (auto failure = durability_->failure())
     return finish(ReducerResponse::Status::kFailedInternal, "the database is read-only after a storage failure: " + *failure);
-  Status valid = ValidateArguments(def, module_def_->typespace(), request.args);
+  Status valid = sats::bsatn::ValidateProduct(def.params, request.args, &module_def_->typespace());
   if (!valid.ok())
     return finish(ReducerResponse::Status::kInvalidArguments,
                   "invalid arguments for reducer '" + def.name + "': " + valid.error().message());

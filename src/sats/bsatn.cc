@@ -300,6 +300,16 @@ Status ValidateValue(const AlgebraicType& type, ByteSpan bytes, const Typespace*
   return OkStatus();
 }
 
+Status ValidateProduct(const ProductType& type, ByteSpan bytes, const Typespace* typespace) {
+  Reader r(bytes);
+  for (const auto& element : type.elements) {
+    SkipRec(element.type, typespace, r, 1);
+    if (!r.ok()) return r.error();
+  }
+  if (!r.at_end()) return TrailingBytes(r);
+  return OkStatus();
+}
+
 namespace {
 
 Status CheckRec(const AlgebraicType& declared, const AlgebraicValue& v, const Typespace* ts, int depth,

@@ -161,6 +161,9 @@ Result<AlgebraicValue> DecodeValue(const AlgebraicType& type, ByteSpan bytes, co
 Status SkipValue(const AlgebraicType& type, const Typespace* typespace, Reader& r);
 // Validates that `bytes` hold exactly one value of `type`.
 Status ValidateValue(const AlgebraicType& type, ByteSpan bytes, const Typespace* typespace = nullptr);
+// The same for a product given as its ProductType (e.g. a reducer's parameters), without building an
+// AlgebraicType for it.
+Status ValidateProduct(const ProductType& type, ByteSpan bytes, const Typespace* typespace = nullptr);
 
 // Checks that a value has the shape of `type` (kinds, arity, tags, nested), e.g. before encoding user input.
 Status CheckValueType(const AlgebraicType& type, const AlgebraicValue& value, const Typespace* typespace = nullptr);

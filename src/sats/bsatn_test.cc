@@ -117,6 +117,24 @@ TEST(Bsatn, RejectsTrailingBytes) {
   EXPECT_FALSE(ValidateValue(T::U32(), b).ok());
 }
 
+TEST(Bsatn, ValidateProductChecksEachElementAndTheEnd) {
+  T type = NamedProduct({{"from", T::U32()}, {"to", T::U32()}, {"memo", T::String()}});
+  const ProductType& params = type.product();
+  Bytes b = EncodeValue(V::Product({V::U32(1), V::U32(2), V::String("rent")}));
+  EXPECT_TRUE(ValidateProduct(params, b).ok());
+  for (size_t n = 0; n < b.size(); ++n)
+    EXPECT_FALSE(ValidateProduct(params, Bytes(b.begin(), b.begin() + long(n))).ok()) << "prefix of " << n << " bytes";
+  Bytes longer = b;
+  longer.push_back(0);
+  Status trailing = ValidateProduct(params, longer);
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_NE(trailing.error().message().find("trailing"), std::string::npos);
+  Bytes bad_utf8 = EncodeValue(V::Product({V::U32(1), V::U32(2), V::String("ab")}));
+  bad_utf8.back() = 0xff;
+  EXPECT_FALSE(ValidateProduct(params, bad_utf8).ok());
+  EXPECT_TRUE(ValidateProduct(ProductType(), Bytes()).ok());  // no parameters, no bytes
+}
+
 TEST(Bsatn, RejectsInvalidBoolTagAndUtf8) {
   auto r = DecodeValue(T::Bool(), Hex("02"));
   ASSERT_FALSE(r.ok());
