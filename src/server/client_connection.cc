@@ -130,6 +130,8 @@ void ClientConnection::Fill(const Slot& slot, sats::Bytes body) {
 }
 
 void ClientConnection::ScheduleFlush() {
+  // Off the database thread (initial subscription rows from a worker) nothing is gained by waiting for it.
+  if (!db().OnDatabaseThread()) return Flush();
   if (flush_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
   std::weak_ptr<ClientConnection> weak = shared_from_this();
   db().Post([weak] {

@@ -112,8 +112,8 @@ class ClientConnection : public WebSocketHandler, public std::enable_shared_from
  private:
   void Connect();
   void Disconnect();
-  // Flushes once the database thread has finished the jobs queued so far, so that the answers to a burst of
-  // messages leave together (one v3 frame, one socket write) instead of one by one.
+  // On the database thread: flushes once it has finished the jobs queued so far, so that the answers to a burst
+  // of messages leave together (one v3 frame, one socket write) instead of one by one. Elsewhere: flushes now.
   void ScheduleFlush();
   void Flush();
   bool Durable(uint64_t offset) const;
