@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "durability/crc32c.h"
+#include "durability/offset_file_name.h"
 #include "durability/segment_compression.h"
 
 namespace stdb::durability {
@@ -21,12 +22,6 @@ uint16_t LoadU16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] <<
 template <typename T>
 void PutLe(T v, sats::Bytes& out) {
   for (size_t i = 0; i < sizeof(T); ++i) out.push_back(uint8_t(uint64_t(v) >> (8 * i)));
-}
-
-std::string OffsetName(uint64_t offset, std::string_view suffix) {
-  char digits[32];
-  std::snprintf(digits, sizeof digits, "%020llu", static_cast<unsigned long long>(offset));
-  return std::string(digits) + std::string(suffix);
 }
 
 struct CommitHeader {
@@ -55,24 +50,13 @@ std::string Where(const std::string& path, uint64_t pos) { return path + " at by
 
 // --- Names ---------------------------------------------------------------------------------------------------
 
-std::string SegmentFileName(uint64_t min_tx_offset) { return OffsetName(min_tx_offset, format::kSegmentFileSuffix); }
+std::string SegmentFileName(uint64_t min_tx_offset) { return OffsetFileName(min_tx_offset, format::kSegmentFileSuffix); }
 std::string OffsetIndexFileName(uint64_t min_tx_offset) {
-  return OffsetName(min_tx_offset, format::kOffsetIndexFileSuffix);
+  return OffsetFileName(min_tx_offset, format::kOffsetIndexFileSuffix);
 }
 
 std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
-  if (name.size() != format::kOffsetDigits + format::kSegmentFileSuffix.size() ||
-      name.substr(format::kOffsetDigits) != format::kSegmentFileSuffix)
-    return std::nullopt;
-  uint64_t v = 0;
-  for (size_t i = 0; i < format::kOffsetDigits; ++i) {
-    char c = name[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = uint64_t(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  return v;
+  return ParseOffsetFileName(name, format::kSegmentFileSuffix);
 }
 
 Result<std::vector<uint64_t>> ListSegments(FileSystem& fs, const std::string& dir) {

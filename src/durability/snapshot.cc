@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "durability/crc32c.h"
+#include "durability/offset_file_name.h"
 #include "durability/snapshot_format.h"
 
 namespace stdb::durability {
@@ -39,20 +40,6 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// "<20 digits>.snapshot" -> offset
-std::optional<uint64_t> ParseSnapshotFileName(std::string_view name) {
-  if (name.size() != fmt::kOffsetDigits + fmt::kSnapshotSuffix.size() || !EndsWith(name, fmt::kSnapshotSuffix))
-    return std::nullopt;
-  uint64_t v = 0;
-  for (size_t i = 0; i < fmt::kOffsetDigits; ++i) {
-    char c = name[i];
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = uint64_t(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return std::nullopt;
-    v = v * 10 + digit;
-  }
-  return v;
-}
 
 // Frames blocks (type, length, payload, crc32c) into a buffer and writes it out in large chunks.
 class BlockWriter {
@@ -152,10 +139,7 @@ class BlockReader {
 
 }  // namespace
 
-std::string SnapshotFileName(uint64_t tx_offset) {
-  std::string digits = std::to_string(tx_offset);
-  return std::string(fmt::kOffsetDigits - digits.size(), '0') + digits + std::string(fmt::kSnapshotSuffix);
-}
+std::string SnapshotFileName(uint64_t tx_offset) { return OffsetFileName(tx_offset, fmt::kSnapshotSuffix); }
 
 std::string SnapshotStore::PathOf(uint64_t tx_offset) const { return JoinPath(dir_, SnapshotFileName(tx_offset)); }
 
@@ -175,7 +159,7 @@ Result<std::vector<uint64_t>> SnapshotStore::List() const {
   STDB_ASSIGN_OR_RETURN(auto names, fs_.ListDir(dir_));
   std::vector<uint64_t> offsets;
   for (const auto& name : names)
-    if (auto offset = ParseSnapshotFileName(name)) offsets.push_back(*offset);
+    if (auto offset = ParseOffsetFileName(name, fmt::kSnapshotSuffix)) offsets.push_back(*offset);
   std::sort(offsets.begin(), offsets.end());
   return offsets;
 }
