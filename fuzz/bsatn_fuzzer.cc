@@ -11,13 +11,22 @@
 
 using namespace stdb::sats;
 
+namespace {
+
+// memcmp with a null pointer is undefined even for length 0, and an empty Bytes has a null data().
+bool SameBytes(const Bytes& encoded, const uint8_t* original, size_t length) {
+  return encoded.size() == length && (length == 0 || std::memcmp(encoded.data(), original, length) == 0);
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bsatn::Reader r(ByteSpan(data, size));
   auto type = bsatn::DecodeType(r);
   if (!type.ok()) return 0;
   size_t type_len = r.offset();
   Bytes type_bytes = bsatn::EncodeType(*type);
-  if (type_bytes.size() != type_len || std::memcmp(type_bytes.data(), data, type_len) != 0) std::abort();
+  if (!SameBytes(type_bytes, data, type_len)) std::abort();
 
   ByteSpan rest(data + type_len, size - type_len);
   auto value = bsatn::DecodeValue(*type, rest);
@@ -25,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (value.ok() != valid) std::abort();
   if (value.ok()) {
     Bytes again = bsatn::EncodeValue(*value);
-    if (again.size() != rest.size() || std::memcmp(again.data(), rest.data(), rest.size()) != 0) std::abort();
+    if (!SameBytes(again, rest.data(), rest.size())) std::abort();
     if (!bsatn::CheckValueType(*type, *value).ok()) std::abort();
   }
   return 0;
