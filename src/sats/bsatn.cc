@@ -11,16 +11,11 @@ void Reader::Fail(std::string message) {
   p_ = end_;  // stop all further reads
 }
 
-void Reader::Take(void* out, size_t n, const char* what) {
-  if (remaining() < n) {
-    if (ok())
-      Fail(std::string("unexpected end of input reading ") + what + " at offset " + std::to_string(offset()) +
-           " (need " + std::to_string(n) + " bytes, " + std::to_string(remaining()) + " left)");
-    std::memset(out, 0, n);
-    return;
-  }
-  std::memcpy(out, p_, n);
-  p_ += n;
+void Reader::TakePastEnd(void* out, size_t n, const char* what) {
+  if (ok())
+    Fail(std::string("unexpected end of input reading ") + what + " at offset " + std::to_string(offset()) +
+         " (need " + std::to_string(n) + " bytes, " + std::to_string(remaining()) + " left)");
+  std::memset(out, 0, n);
 }
 
 bool Reader::Bool() {
@@ -30,16 +25,11 @@ bool Reader::Bool() {
   return b == 1;
 }
 
-ByteSpan Reader::Raw(size_t n, const char* what) {
-  if (remaining() < n) {
-    if (ok())
-      Fail(std::string("length of ") + what + " at offset " + std::to_string(offset()) + " is " + std::to_string(n) +
-           " but only " + std::to_string(remaining()) + " bytes remain");
-    return {};
-  }
-  ByteSpan s(p_, n);
-  p_ += n;
-  return s;
+ByteSpan Reader::RawPastEnd(size_t n, const char* what) {
+  if (ok())
+    Fail(std::string("length of ") + what + " at offset " + std::to_string(offset()) + " is " + std::to_string(n) +
+         " but only " + std::to_string(remaining()) + " bytes remain");
+  return {};
 }
 
 std::string_view Reader::StringView() {
@@ -130,61 +120,66 @@ uint8_t ReadSumTag(const SumType& sum, Reader& r) {
   return tag;
 }
 
-AlgebraicValue DecodeRec(const AlgebraicType& declared, const Typespace* ts, Reader& r, int depth) {
+// Decodes into `out` in place (a default-constructed value): elements are built where they finally live instead of
+// being returned and moved into their parent, which halves the work for small rows.
+void DecodeRec(const AlgebraicType& declared, const Typespace* ts, Reader& r, int depth, AlgebraicValue& out) {
   const AlgebraicType* type = ResolveOrFail(declared, ts, r);
-  if (!type || !r.ok()) return AlgebraicValue();
+  if (!type || !r.ok()) return;
+  AlgebraicValue::Storage& v = out.storage();
   switch (type->tag()) {
-    case TypeTag::kBool: return AlgebraicValue::Bool(r.Bool());
-    case TypeTag::kI8: return AlgebraicValue::I8(r.I8());
-    case TypeTag::kU8: return AlgebraicValue::U8(r.U8());
-    case TypeTag::kI16: return AlgebraicValue::I16(r.I16());
-    case TypeTag::kU16: return AlgebraicValue::U16(r.U16());
-    case TypeTag::kI32: return AlgebraicValue::I32(r.I32());
-    case TypeTag::kU32: return AlgebraicValue::U32(r.U32());
-    case TypeTag::kI64: return AlgebraicValue::I64(r.I64());
-    case TypeTag::kU64: return AlgebraicValue::U64(r.U64());
-    case TypeTag::kI128: return AlgebraicValue::I128(r.I128());
-    case TypeTag::kU128: return AlgebraicValue::U128(r.U128());
-    case TypeTag::kI256: return AlgebraicValue::I256(r.I256());
-    case TypeTag::kU256: return AlgebraicValue::U256(r.U256());
-    case TypeTag::kF32: return AlgebraicValue::F32(r.F32());
-    case TypeTag::kF64: return AlgebraicValue::F64(r.F64());
-    case TypeTag::kString: return AlgebraicValue::String(r.String());
+    case TypeTag::kBool: v.emplace<bool>(r.Bool()); return;
+    case TypeTag::kI8: v.emplace<int8_t>(r.I8()); return;
+    case TypeTag::kU8: v.emplace<uint8_t>(r.U8()); return;
+    case TypeTag::kI16: v.emplace<int16_t>(r.I16()); return;
+    case TypeTag::kU16: v.emplace<uint16_t>(r.U16()); return;
+    case TypeTag::kI32: v.emplace<int32_t>(r.I32()); return;
+    case TypeTag::kU32: v.emplace<uint32_t>(r.U32()); return;
+    case TypeTag::kI64: v.emplace<int64_t>(r.I64()); return;
+    case TypeTag::kU64: v.emplace<uint64_t>(r.U64()); return;
+    case TypeTag::kI128: v.emplace<i128>(r.I128()); return;
+    case TypeTag::kU128: v.emplace<u128>(r.U128()); return;
+    case TypeTag::kI256: v.emplace<I256>(r.I256()); return;
+    case TypeTag::kU256: v.emplace<U256>(r.U256()); return;
+    case TypeTag::kF32: v.emplace<float>(r.F32()); return;
+    case TypeTag::kF64: v.emplace<double>(r.F64()); return;
+    case TypeTag::kString: v.emplace<std::string>(r.StringView()); return;
     case TypeTag::kArray: {
       const AlgebraicType& elem = type->element();
       if (elem.tag() == TypeTag::kU8) {
         ByteSpan b = r.ByteArray();
-        return AlgebraicValue::Bytes(Bytes(b.begin(), b.end()));
+        v.emplace<BytesValue>(BytesValue{Bytes(b.begin(), b.end())});
+        return;
       }
       CheckDepth(depth + 1, r);
       uint32_t n = r.ArrayLength(MinSize(elem, ts, 0), "array");
-      std::vector<AlgebraicValue> elems;
+      auto& elems = v.emplace<ArrayValue>().elements;
       elems.reserve(n);
-      for (uint32_t i = 0; i < n && r.ok(); ++i) elems.push_back(DecodeRec(elem, ts, r, depth + 1));
-      return AlgebraicValue::Array(std::move(elems));
+      for (uint32_t i = 0; i < n && r.ok(); ++i) DecodeRec(elem, ts, r, depth + 1, elems.emplace_back());
+      return;
     }
     case TypeTag::kProduct: {
       const auto& els = type->product().elements;
       CheckDepth(depth + 1, r);
-      std::vector<AlgebraicValue> fields;
+      auto& fields = v.emplace<ProductValue>().elements;
       fields.reserve(els.size());
       for (const auto& e : els) {
         if (!r.ok()) break;
-        fields.push_back(DecodeRec(e.type, ts, r, depth + 1));
+        DecodeRec(e.type, ts, r, depth + 1, fields.emplace_back());
       }
-      return AlgebraicValue::Product(std::move(fields));
+      return;
     }
     case TypeTag::kSum: {
       const SumType& sum = type->sum();
       CheckDepth(depth + 1, r);
       uint8_t tag = ReadSumTag(sum, r);
-      if (!r.ok()) return AlgebraicValue();
-      return AlgebraicValue::Sum(tag, DecodeRec(sum.variants[tag].type, ts, r, depth + 1));
+      if (!r.ok()) return;
+      SumValue& s = v.emplace<SumValue>(tag, AlgebraicValue());
+      DecodeRec(sum.variants[tag].type, ts, r, depth + 1, *s.payload);
+      return;
     }
     case TypeTag::kRef: break;
   }
   r.Fail("unresolvable type");
-  return AlgebraicValue();
 }
 
 void SkipRec(const AlgebraicType& declared, const Typespace* ts, Reader& r, int depth) {
@@ -273,14 +268,16 @@ Bytes EncodeValue(const AlgebraicValue& value) {
 }
 
 Result<AlgebraicValue> DecodeValue(const AlgebraicType& type, const Typespace* typespace, Reader& r) {
-  AlgebraicValue v = DecodeRec(type, typespace, r, 0);
+  AlgebraicValue v;
+  DecodeRec(type, typespace, r, 0, v);
   if (!r.ok()) return r.error();
   return v;
 }
 
 Result<AlgebraicValue> DecodeValue(const AlgebraicType& type, ByteSpan bytes, const Typespace* typespace) {
   Reader r(bytes);
-  AlgebraicValue v = DecodeRec(type, typespace, r, 0);
+  AlgebraicValue v;
+  DecodeRec(type, typespace, r, 0, v);
   if (!r.ok()) return r.error();
   if (!r.at_end()) return TrailingBytes(r).error();
   return v;

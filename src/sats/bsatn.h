@@ -128,7 +128,13 @@ class Reader {
   // u32 length + raw bytes. The span points into the input.
   ByteSpan ByteArray();
   // Exactly n raw bytes.
-  ByteSpan Raw(size_t n, const char* what);
+  ByteSpan Raw(size_t n, const char* what) {
+    if (remaining() < n) [[unlikely]]
+      return RawPastEnd(n, what);
+    ByteSpan s(p_, n);
+    p_ += n;
+    return s;
+  }
   // Reads a u32 element count and checks that `count * min_element_size` bytes remain.
   uint32_t ArrayLength(size_t min_element_size, const char* what);
 
@@ -139,7 +145,15 @@ class Reader {
     Take(&v, sizeof(T), what);
     return v;
   }
-  void Take(void* out, size_t n, const char* what);
+  void Take(void* out, size_t n, const char* what) {
+    if (remaining() < n) [[unlikely]]
+      return TakePastEnd(out, n, what);
+    std::memcpy(out, p_, n);
+    p_ += n;
+  }
+  // The failure paths, kept out of line so the inlined fast paths stay small.
+  void TakePastEnd(void* out, size_t n, const char* what);
+  ByteSpan RawPastEnd(size_t n, const char* what);
 
   const uint8_t* begin_;
   const uint8_t* p_;
