@@ -1,9 +1,12 @@
 // Byte sources and sinks, cached name resolution and errno reporting (see internal/host_calls.h).
 #include "spacetimedb/internal/host_calls.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "spacetimedb/abi/host_imports.h"
+#include "spacetimedb/internal/module_builder.h"
 #include "spacetimedb/logger.h"
 
 namespace SpacetimeDB {
@@ -57,13 +60,30 @@ std::map<std::string, uint32_t, std::less<>>& IndexIds() {
   return ids;
 }
 
+// Index ids by (table, columns): accessors ask on every ctx.db[...] and must not build the name each time.
+struct TableColumnsLess {
+  using is_transparent = void;
+  template <typename A, typename B>
+  bool operator()(const A& a, const B& b) const {
+    return std::tie(a.first, a.second) < std::tie(b.first, b.second);
+  }
+};
+using TableColumns = std::pair<std::string, std::string>;
+std::map<TableColumns, uint32_t, TableColumnsLess>& FieldIndexIds() {
+  static std::map<TableColumns, uint32_t, TableColumnsLess> ids;
+  return ids;
+}
+
 }  // namespace
 
 std::vector<uint8_t> ReadBytesSource(BytesSource source) {
   std::vector<uint8_t> bytes;
   if (!source.is_valid()) return bytes;
   size_t used = 0;
-  bytes.resize(1024);
+  // Sized from the host's count, so one read normally drains the source (the loop covers a host that sends more).
+  uint32_t remaining = 0;
+  if (abi::bytes_source_remaining_length(source.inner, &remaining) != 0) remaining = 1024;
+  bytes.resize(std::max<size_t>(remaining, 1));
   for (;;) {
     if (used == bytes.size()) bytes.resize(bytes.size() * 2);
     uint32_t length = static_cast<uint32_t>(bytes.size() - used);
@@ -112,9 +132,19 @@ IndexId ResolveIndexId(std::string_view index_name) {
   return IndexId(id);
 }
 
+IndexId ResolveIndexId(std::string_view table_name, std::string_view columns) {
+  auto& ids = FieldIndexIds();
+  const std::pair<std::string_view, std::string_view> key(table_name, columns);
+  if (auto it = ids.find(key); it != ids.end()) return IndexId(it->second);
+  const IndexId id = ResolveIndexId(IndexSourceName(table_name, columns));
+  ids.emplace(TableColumns(table_name, columns), id.inner);
+  return id;
+}
+
 void ClearIdCaches() {
   TableIds().clear();
   IndexIds().clear();
+  FieldIndexIds().clear();
 }
 
 void CheckHostCall(int32_t status, std::string_view operation) {

@@ -12,7 +12,14 @@ constexpr int32_t kIteratorExhausted = -1;
 }  // namespace
 
 RowChunkReader::RowChunkReader(RowIter iter, size_t initial_capacity)
-    : iter_(iter), exhausted_(!iter.is_valid()), buffer_(initial_capacity > 0 ? initial_capacity : 1) {}
+    : iter_(iter), exhausted_(!iter.is_valid()) {
+  Allocate(initial_capacity > 0 ? initial_capacity : 1);
+}
+
+void RowChunkReader::Allocate(size_t capacity) {
+  buffer_.reset(new uint8_t[capacity]);
+  capacity_ = capacity;
+}
 
 RowChunkReader::~RowChunkReader() {
   // An exhausted handle is already freed by the host; closing it again would be an error.
@@ -22,13 +29,13 @@ RowChunkReader::~RowChunkReader() {
 bool RowChunkReader::NextChunks() {
   filled_ = 0;
   while (!exhausted_) {
-    uint32_t length = static_cast<uint32_t>(buffer_.size());
-    const int32_t status = abi::row_iter_bsatn_advance(iter_.inner, buffer_.data(), &length);
+    uint32_t length = static_cast<uint32_t>(capacity_);
+    const int32_t status = abi::row_iter_bsatn_advance(iter_.inner, buffer_.get(), &length);
     if (status == kIteratorExhausted) {
       exhausted_ = true;
       filled_ = length;
     } else if (status == StatusCode::BUFFER_TOO_SMALL.inner) {
-      buffer_.resize(length);  // the host reported the size of the next chunk
+      Allocate(length);  // the host reported the size of the next chunk
       continue;
     } else {
       CheckHostCall(status, "row_iter_bsatn_advance");

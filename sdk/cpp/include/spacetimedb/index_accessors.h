@@ -101,8 +101,6 @@ std::pair<std::vector<uint8_t>, std::vector<uint8_t>> EncodeRange(const Range<U>
   return {std::move(start_bound), std::move(end_bound)};
 }
 
-std::string IndexSourceName(std::string_view table, std::string_view columns);
-
 }  // namespace Internal
 
 // Any single-column btree index.
@@ -113,14 +111,11 @@ class FieldIndexAccessor : public TableAccessor<Row> {
   using field_type = Field;
 
   FieldIndexAccessor(const char* table_name, const char* field_name, Field Row::*member)
-      : TableAccessor<Row>(table_name),
-        field_name_(field_name),
-        member_(member),
-        index_name_(Internal::IndexSourceName(table_name, field_name)) {}
+      : TableAccessor<Row>(table_name), field_name_(field_name), member_(member) {}
 
   std::string_view field_name() const { return field_name_; }
   auto member_pointer() const { return member_; }
-  IndexId index_id() const { return Internal::ResolveIndexId(index_name_); }
+  IndexId index_id() const { return Internal::ResolveIndexId(this->table_name_, field_name_); }
 
   // The rows whose column equals `value`.
   RowRange<Row> filter(const Field& value) const {
@@ -149,7 +144,6 @@ class FieldIndexAccessor : public TableAccessor<Row> {
 
   std::string_view field_name_;
   Field Row::*member_;
-  std::string index_name_;
 };
 
 // A unique column (FIELD_Unique, FIELD_UniqueAutoInc).
@@ -212,11 +206,9 @@ class MultiColumnIndexAccessor : public TableAccessor<Row> {
 
  public:
   MultiColumnIndexAccessor(const char* table_name, const char* accessor_name, const char* column_list)
-      : TableAccessor<Row>(table_name),
-        accessor_name_(accessor_name),
-        index_name_(Internal::IndexSourceName(table_name, column_list)) {}
+      : TableAccessor<Row>(table_name), accessor_name_(accessor_name), column_list_(column_list) {}
 
-  IndexId index_id() const { return Internal::ResolveIndexId(index_name_); }
+  IndexId index_id() const { return Internal::ResolveIndexId(this->table_name_, column_list_); }
 
   // Rows matching a prefix of the columns: (v1), (v1, v2), ... each equal, or with a Range as the last element.
   template <typename... Values>
@@ -265,7 +257,7 @@ class MultiColumnIndexAccessor : public TableAccessor<Row> {
   }
 
   std::string_view accessor_name_;
-  std::string index_name_;
+  std::string_view column_list_;
 };
 
 template <typename Row, typename... Columns>

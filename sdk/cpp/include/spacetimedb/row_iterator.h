@@ -39,13 +39,17 @@ class RowChunkReader {
 
   // Replaces the buffer's contents with the next chunk(s); false when the scan has no more rows.
   bool NextChunks();
-  const uint8_t* data() const { return buffer_.data(); }
+  const uint8_t* data() const { return buffer_.get(); }
   size_t size() const { return filled_; }
 
  private:
+  void Allocate(size_t capacity);
+
   RowIter iter_;
   bool exhausted_;
-  std::vector<uint8_t> buffer_;
+  // Not zero-filled: the host overwrites what it reports, and an index lookup is too cheap to pay for a memset.
+  std::unique_ptr<uint8_t[]> buffer_;
+  size_t capacity_ = 0;
   size_t filled_ = 0;
 };
 

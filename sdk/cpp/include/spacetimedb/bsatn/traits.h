@@ -54,9 +54,11 @@ AlgebraicType algebraic_type_of() {
 
 template <typename T>
 std::vector<uint8_t> to_bytes(const T& value) {
-  Writer w;
+  std::vector<uint8_t> bytes;
+  bytes.reserve(64);  // most keys and rows fit: one allocation instead of one per growth step
+  Writer w(bytes);
   serialize(w, value);
-  return w.take_buffer();
+  return bytes;
 }
 
 // Decodes exactly one T from `bytes`; nullopt if the bytes are short, invalid or have trailing data.

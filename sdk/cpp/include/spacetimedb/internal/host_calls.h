@@ -29,6 +29,8 @@ inline void WriteBytesSink(BytesSink sink, std::string_view text) {
 TableId ResolveTableId(std::string_view table_name);
 // The id of an index by name; traps if the host does not know it.
 IndexId ResolveIndexId(std::string_view index_name);
+// The id of the btree index the FIELD_* macros declare on `columns` ("<table>_<columns>_idx_btree").
+IndexId ResolveIndexId(std::string_view table_name, std::string_view columns);
 void ClearIdCaches();
 
 // Traps with "<operation> failed: <errno name> (<n>)" unless `status` is 0.

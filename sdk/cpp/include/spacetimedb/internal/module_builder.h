@@ -173,6 +173,9 @@ void RegisterTable(std::string_view table_name, bool is_public, bool is_event) {
                                           std::move(columns), is_public, is_event);
 }
 
+// The source name of the btree index the FIELD_* macros declare on `columns`: "<table>_<columns>_idx_btree".
+std::string IndexSourceName(std::string_view table, std::string_view columns);
+
 // The parameter names of a reducer, from the stringified parameter list "uint32_t id, std::string name": the
 // last identifier of each top-level comma-separated declaration (commas inside <>, (), [] or {} do not split).
 std::vector<std::string> ParseParameterNames(std::string_view parameter_list);
