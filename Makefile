@@ -6,6 +6,7 @@ BUILD_TYPE    ?= Release
 FUZZ_DIR      ?= build-fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_SMOKE_SEED    ?= 1
 JOBS          ?= $(shell nproc)
 CTEST_ARGS    ?=
 
@@ -26,7 +27,7 @@ build: configure
 
 test: build fuzz-build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
-	@scripts/fuzz $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS)
+	@scripts/fuzz $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS) $(FUZZ_SMOKE_SEED)
 
 run: build
 	@scripts/run $(BUILD_DIR)
