@@ -3,11 +3,11 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
-#include <cstdlib>
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <limits>
 #include <mutex>
