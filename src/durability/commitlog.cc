@@ -52,6 +52,7 @@ Commitlog::~Commitlog() {
 SegmentWriterOptions Commitlog::WriterOptions() const {
   SegmentWriterOptions w;
   w.write_buffer_size = options_.write_buffer_size;
+  w.preallocate_bytes = std::min(options_.preallocate_bytes, options_.max_segment_size);
   uint64_t interval = std::max<uint64_t>(options_.offset_index_interval_bytes, 1);
   w.offset_index.capacity = std::max<uint64_t>(options_.max_segment_size / interval, 1);
   w.offset_index.interval_bytes = interval;
@@ -299,7 +300,7 @@ Result<CommitWritten> Commitlog::AppendCommit(uint16_t n, sats::ByteSpan records
 
 Status Commitlog::Roll() {
   // The closed segment must be durable before anything lands in its successor, or a crash could leave a gap.
-  if (Status s = head_->Sync(); !s.ok()) return Fail(std::move(s).error());
+  if (Status s = head_->Trim(); !s.ok()) return Fail(std::move(s).error());
   PublishDurable(head_->next_tx_offset());
   auto next = SegmentWriter::Create(fs_, dir_, head_->next_tx_offset(), head_->epoch(), WriterOptions());
   if (!next.ok()) return Fail(std::move(next).error());
@@ -326,6 +327,8 @@ Status Commitlog::Close() {
   auto synced = Sync();
   closed_ = true;
   if (!synced.ok()) return std::move(synced).error();
+  // A closed log ends at its data: no preallocated zeros for other tools to skip.
+  if (Status s = head_->Trim(); !s.ok()) return Fail(std::move(s).error());
   return OkStatus();
 }
 

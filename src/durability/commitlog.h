@@ -52,6 +52,9 @@ struct CommitlogOptions {
   FileSystem* file_system = nullptr;  // null: the real file system
   uint64_t max_segment_size = format::kDefaultMaxSegmentSize;
   size_t write_buffer_size = format::kDefaultWriteBufferSize;
+  // Zeros kept written ahead of the head segment's data, so that fdatasync mostly overwrites existing blocks
+  // instead of also journaling a new file size (segment.h). Capped at max_segment_size; 0 turns it off.
+  uint64_t preallocate_bytes = format::kDefaultPreallocateBytes;
   uint64_t offset_index_interval_bytes = format::kDefaultOffsetIndexIntervalBytes;
   // Add offset-index entries only when the segment is fsynced, so entries always point at durable commits.
   bool offset_index_require_segment_fsync = true;

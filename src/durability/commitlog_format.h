@@ -74,6 +74,8 @@ inline constexpr size_t kZstdSeekableFooterSize = 9;  // frame count u32, descri
 // --- Defaults of the writer (the reference's commitlog Options) ----------------------------------------------
 inline constexpr uint64_t kDefaultMaxSegmentSize = uint64_t(1) << 30;  // 1 GiB
 inline constexpr size_t kDefaultWriteBufferSize = 128 * 1024;
+// Ours, not the reference's (which does not preallocate by default).
+inline constexpr uint64_t kDefaultPreallocateBytes = 4 << 20;  // 4 MiB
 inline constexpr uint64_t kDefaultOffsetIndexIntervalBytes = 4096;
 
 }  // namespace stdb::durability::format

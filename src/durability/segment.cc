@@ -113,7 +113,7 @@ uint32_t EncodeCommit(uint8_t version, uint64_t min_tx_offset, uint64_t epoch, u
 
 SegmentWriter::SegmentWriter(std::unique_ptr<WritableFile> file, std::unique_ptr<OffsetIndexWriter> index,
                              uint64_t min_tx_offset, uint64_t next_tx_offset, uint64_t size, uint64_t epoch,
-                             size_t buffer_size)
+                             const SegmentWriterOptions& options)
     : file_(std::move(file)),
       index_(std::move(index)),
       min_tx_offset_(min_tx_offset),
@@ -122,7 +122,9 @@ SegmentWriter::SegmentWriter(std::unique_ptr<WritableFile> file, std::unique_ptr
       size_(size),
       buffer_position_(size),
       epoch_(epoch),
-      buffer_size_(std::max<size_t>(buffer_size, 1)) {
+      buffer_size_(std::max<size_t>(options.write_buffer_size, 1)),
+      preallocate_bytes_(options.preallocate_bytes),
+      allocated_end_(size) {
   buffer_.reserve(buffer_size_);
 }
 
@@ -152,8 +154,7 @@ Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Create(FileSystem& fs, con
   auto index = OpenIndexOrNull(fs, dir, min_tx_offset, options.offset_index);
   STDB_RETURN_IF_ERROR(fs.SyncDir(dir));
   return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(file), std::move(index), min_tx_offset,
-                                                          min_tx_offset, format::kSegmentHeaderSize, epoch,
-                                                          options.write_buffer_size));
+                                                          min_tx_offset, format::kSegmentHeaderSize, epoch, options));
 }
 
 Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Resume(FileSystem& fs, const std::string& dir,
@@ -167,12 +168,13 @@ Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Resume(FileSystem& fs, con
     return Error(ErrorCode::kInternal, "segment " + path + " is " + std::to_string(actual) +
                                            " bytes, shorter than its verified " + std::to_string(size));
   if (actual > size) STDB_RETURN_IF_ERROR(file->Truncate(size));
+  // (The cut also removes preallocated zeros; they come back with the next write.)
   // Also makes durable whatever an earlier process wrote but did not sync, so the whole prefix counts as durable.
   STDB_RETURN_IF_ERROR(file->Sync());
   auto index = OpenIndexOrNull(fs, dir, min_tx_offset, options.offset_index);
   if (index && !index->TruncateFrom(next_tx_offset).ok()) index.reset();
   return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(file), std::move(index), min_tx_offset,
-                                                          next_tx_offset, size, epoch, options.write_buffer_size));
+                                                          next_tx_offset, size, epoch, options));
 }
 
 Error SegmentWriter::Fail(Error error) {
@@ -188,8 +190,22 @@ Status SegmentWriter::CheckUsable() const {
   return OkStatus();
 }
 
+Status SegmentWriter::Preallocate(uint64_t end) {
+  if (preallocate_bytes_ == 0 || end <= allocated_end_) return OkStatus();
+  static const std::vector<uint8_t> kZeros(1 << 20);
+  const uint64_t target = end + preallocate_bytes_;
+  for (uint64_t pos = end; pos < target;) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(kZeros.size(), target - pos));
+    STDB_RETURN_IF_ERROR(file_->WriteAt(pos, sats::ByteSpan(kZeros.data(), n)));
+    pos += n;
+  }
+  allocated_end_ = target;
+  return OkStatus();
+}
+
 Status SegmentWriter::WriteBuffer() {
   if (buffer_.empty()) return OkStatus();
+  if (Status s = Preallocate(buffer_position_ + buffer_.size()); !s.ok()) return Fail(std::move(s).error());
   Status s = file_->WriteAt(buffer_position_, buffer_);
   if (!s.ok()) return Fail(std::move(s).error());
   buffer_position_ += buffer_.size();
@@ -229,6 +245,15 @@ Status SegmentWriter::Sync() {
   if (!s.ok()) return Fail(std::move(s).error());
   synced_tx_offset_ = next_tx_offset_;
   if (index_ && !index_->OnSegmentSynced().ok()) ++offset_index_errors_;
+  return OkStatus();
+}
+
+Status SegmentWriter::Trim() {
+  STDB_RETURN_IF_ERROR(Sync());
+  if (allocated_end_ == size_) return OkStatus();
+  if (Status s = file_->Truncate(size_); !s.ok()) return Fail(std::move(s).error());
+  allocated_end_ = size_;
+  if (Status s = file_->Sync(); !s.ok()) return Fail(std::move(s).error());
   return OkStatus();
 }
 
@@ -336,6 +361,10 @@ Result<SegmentReader::Outcome> SegmentReader::Next() {
   uint64_t commit_size = 0;
   STDB_ASSIGN_OR_RETURN(auto damage, ReadCommitAt(position_, commit_, &commit_size));
   if (damage) {
+    if (damage->kind == SegmentDamage::Kind::kZeroed) {
+      STDB_ASSIGN_OR_RETURN(bool preallocated, ZerosToEnd(position_));
+      if (preallocated) return Outcome::kEnd;
+    }
     damage_ = std::move(*damage);
     return Outcome::kDamaged;
   }
@@ -354,13 +383,36 @@ Result<bool> SegmentReader::SeekToIndexedCommit(const OffsetIndexEntry& entry) {
   return true;
 }
 
+Result<bool> SegmentReader::ZerosToEnd(uint64_t from) {
+  uint8_t chunk[4096];
+  for (uint64_t pos = from; pos < size_;) {
+    STDB_ASSIGN_OR_RETURN(size_t got, ReadAt(pos, chunk, sizeof chunk));
+    if (got == 0) return false;  // the file shrank while being read
+    if (!std::all_of(chunk, chunk + got, [](uint8_t b) { return b == 0; })) return false;
+    pos += got;
+  }
+  return true;
+}
+
 Result<bool> SegmentReader::EndsInZeros(uint64_t from) {
   if (from >= size_) return false;
-  uint64_t start = std::max(from, size_ >= 4 ? size_ - 4 : 0);
+  // Where the commit at `from` claims to end, when its header says so and the claim fits in the file;
+  // otherwise the end of the file.
+  uint64_t end = size_;
+  const size_t header_size = format::CommitHeaderSize(header_.log_format_version);
+  uint8_t header[format::kCommitHeaderSizeV1];
+  STDB_ASSIGN_OR_RETURN(size_t got, ReadAt(from, header, header_size));
+  if (got == header_size) {
+    CommitHeader h = ParseCommitHeader(header, header_.log_format_version);
+    uint64_t claimed = from + header_size + uint64_t(h.len) + format::kCommitChecksumSize;
+    if (claimed <= size_) end = claimed;
+  }
+  uint64_t start = std::max(from, end >= 4 ? end - 4 : 0);
   uint8_t tail[4];
-  size_t want = static_cast<size_t>(size_ - start);
-  STDB_ASSIGN_OR_RETURN(size_t got, ReadAt(start, tail, want));
-  return got == want && std::all_of(tail, tail + got, [](uint8_t b) { return b == 0; });
+  size_t want = static_cast<size_t>(end - start);
+  STDB_ASSIGN_OR_RETURN(size_t tail_got, ReadAt(start, tail, want));
+  if (tail_got != want || !std::all_of(tail, tail + tail_got, [](uint8_t b) { return b == 0; })) return false;
+  return ZerosToEnd(end);
 }
 
 Result<std::optional<uint64_t>> SegmentReader::FindValidCommitAfter(uint64_t after, uint64_t min_tx_offset) {

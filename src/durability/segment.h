@@ -9,6 +9,13 @@
 // use: how much of the failed write reached the file is unknown, so only reopening the log (which verifies
 // and repairs the tail) can continue safely.
 //
+// Preallocation (SegmentWriterOptions::preallocate_bytes): the writer keeps zeros written ahead of its
+// position, so most fdatasyncs overwrite blocks the file already has and need not also journal a new file
+// size (on this project's VM disk that makes a small fdatasync several times cheaper). The zeros are data like
+// any other, so a crash leaves valid commits followed by zeros: readers take an all-zero commit header with
+// only zeros after it as the end of the segment (spec/data-layer.md §3.2 asks for exactly that), Resume cuts
+// the zeros, and Trim cuts them when a segment is sealed or the log closed.
+//
 // SegmentReader reads commits one by one, verifying each checksum. Compressed segments (zstd, detected by
 // magic) are decompressed into memory when opened; everything else reads through a read-ahead buffer. A
 // reader never trusts a length before checking it against the bytes that exist, and reports damaged data as
@@ -72,6 +79,8 @@ uint32_t EncodeCommit(uint8_t log_format_version, uint64_t min_tx_offset, uint64
 // --- Writing -------------------------------------------------------------------------------------------------
 struct SegmentWriterOptions {
   size_t write_buffer_size = format::kDefaultWriteBufferSize;
+  // Zeros kept written ahead of the data (0: none, the file grows with every write).
+  uint64_t preallocate_bytes = 0;
   // capacity 0 writes no offset index.
   OffsetIndexOptions offset_index{};
 };
@@ -103,6 +112,8 @@ class SegmentWriter {
   Status Flush();
   // Flush, then fdatasync; then lets the offset index add its pending entry.
   Status Sync();
+  // Sync, then cut the preallocated zeros after the data and sync again (a sealed segment ends at its data).
+  Status Trim();
 
   uint64_t min_tx_offset() const { return min_tx_offset_; }
   uint64_t next_tx_offset() const { return next_tx_offset_; }
@@ -121,10 +132,12 @@ class SegmentWriter {
 
  private:
   SegmentWriter(std::unique_ptr<WritableFile> file, std::unique_ptr<OffsetIndexWriter> index, uint64_t min_tx_offset,
-                uint64_t next_tx_offset, uint64_t size, uint64_t epoch, size_t buffer_size);
+                uint64_t next_tx_offset, uint64_t size, uint64_t epoch, const SegmentWriterOptions& options);
   Error Fail(Error error);
   Status CheckUsable() const;
   Status WriteBuffer();
+  // Writes zeros so that the file holds at least `end` + preallocate_bytes_ bytes once `end` is passed.
+  Status Preallocate(uint64_t end);
 
   std::unique_ptr<WritableFile> file_;
   std::unique_ptr<OffsetIndexWriter> index_;
@@ -135,6 +148,8 @@ class SegmentWriter {
   uint64_t buffer_position_; // file position of buffer_[0]
   uint64_t epoch_;
   size_t buffer_size_;
+  uint64_t preallocate_bytes_;
+  uint64_t allocated_end_;   // the file's size: data, then zeros
   sats::Bytes buffer_;
   std::optional<Error> failure_;
   uint64_t offset_index_errors_ = 0;
@@ -171,8 +186,9 @@ class SegmentReader {
   static Result<std::unique_ptr<SegmentReader>> Open(FileSystem& fs, const std::string& path,
                                                      const SegmentReaderOptions& options = {});
 
-  // Reads the commit at position(). kEnd exactly at the end of the data; kDamaged leaves position() at the
-  // damaged commit and fills damage().
+  // Reads the commit at position(). kEnd at the end of the data, which is the end of the file or the start of
+  // preallocated space (an all-zero commit header with only zeros after it); kDamaged leaves position() at
+  // the damaged commit and fills damage().
   Result<Outcome> Next();
   const Commit& commit() const { return commit_; }
   uint64_t commit_position() const { return commit_position_; }
@@ -180,8 +196,12 @@ class SegmentReader {
 
   // Moves to a byte position (which must be a commit boundary for Next to make sense).
   void Seek(uint64_t byte_position) { position_ = byte_position; }
-  // Whether the data ends in zeros after `from` (its last min(4, size - from) bytes are zero): the mark of
-  // space that was allocated but never written, so damage ending this way is a torn write whatever its kind.
+  // Whether every byte from `from` to the end of the file is zero: preallocated space.
+  Result<bool> ZerosToEnd(uint64_t from);
+  // Whether the damaged commit at `from` ends in zeros (the last 4 bytes it claims, or of the file if the
+  // claim does not fit) and only zeros follow it: the mark of space that was allocated but never written, so
+  // damage ending this way is a torn write whatever its kind. A bit flip in a whole commit leaves its
+  // checksum in place, preallocated zeros after it or not.
   Result<bool> EndsInZeros(uint64_t from);
   // Seeks to an index entry's position if a valid commit with exactly that min_tx_offset starts there.
   Result<bool> SeekToIndexedCommit(const OffsetIndexEntry& entry);

@@ -176,7 +176,7 @@ TEST_F(SegmentTest, ReaderReportsEachKindOfDamage) {
   flipped[second + 30] ^= 0x10;
   EXPECT_EQ(damage_of(flipped), SegmentDamage::Kind::kChecksumMismatch);
   sats::Bytes zeroed = good;
-  std::fill(zeroed.begin() + second, zeroed.end(), 0);
+  std::fill(zeroed.begin() + second, zeroed.end() - 1, 0);  // the last byte stays: not preallocated space
   EXPECT_EQ(damage_of(zeroed), SegmentDamage::Kind::kZeroed);
   sats::Bytes no_records = good;
   no_records[second + 16] = 0;  // n = 0
@@ -185,6 +185,63 @@ TEST_F(SegmentTest, ReaderReportsEachKindOfDamage) {
   sats::Bytes huge_len = good;
   huge_len[second + 21] = 0xFF;  // len ~ 4 GiB: must not allocate it
   EXPECT_EQ(damage_of(huge_len), SegmentDamage::Kind::kIncomplete);
+}
+
+TEST_F(SegmentTest, PreallocatedZerosAreWrittenAheadAndReadAsTheEnd) {
+  SegmentWriterOptions options;
+  options.preallocate_bytes = 1000;
+  auto w = Create(0, options);
+  ASSERT_TRUE(w->Append(1, Records(20, 1)).ok());
+  ASSERT_TRUE(w->Append(1, Records(20, 2)).ok());
+  ASSERT_TRUE(w->Sync().ok());
+  const uint64_t data_end = 10 + 2 * 46;
+  EXPECT_EQ(w->size(), data_end);
+  EXPECT_EQ(fs_.Contents(Path(0))->size(), data_end + 1000);  // zeros ahead of the data
+  // Writes inside the preallocated space do not grow the file.
+  ASSERT_TRUE(w->Append(1, Records(20, 3)).ok());
+  ASSERT_TRUE(w->Sync().ok());
+  EXPECT_EQ(fs_.Contents(Path(0))->size(), data_end + 1000);
+
+  auto r = OpenReader(0);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(*r->Next(), SegmentReader::Outcome::kCommit);
+  EXPECT_EQ(*r->Next(), SegmentReader::Outcome::kEnd);  // not damage
+  EXPECT_EQ(r->position(), data_end + 46);
+
+  // Trim (segment sealed, log closed) leaves exactly the data.
+  ASSERT_TRUE(w->Trim().ok());
+  EXPECT_EQ(fs_.Contents(Path(0))->size(), data_end + 46);
+  // A write past the allocated space allocates again.
+  ASSERT_TRUE(w->Append(1, Records(20, 4)).ok());
+  ASSERT_TRUE(w->Sync().ok());
+  EXPECT_EQ(fs_.Contents(Path(0))->size(), data_end + 2 * 46 + 1000);
+}
+
+TEST_F(SegmentTest, ABitFlipInTheLastCommitBeforePreallocatedZerosIsNotATornWrite) {
+  SegmentWriterOptions options;
+  options.preallocate_bytes = 1000;
+  auto w = Create(0, options);
+  ASSERT_TRUE(w->Append(1, Records(20, 1)).ok());
+  ASSERT_TRUE(w->Append(1, Records(20, 2)).ok());
+  ASSERT_TRUE(w->Sync().ok());
+  const uint64_t second = 10 + 46;
+  const sats::Bytes good = *fs_.Contents(Path(0));
+
+  sats::Bytes flipped = good;
+  flipped[second + 30] ^= 0x10;  // the checksum is still there: stored data changed
+  ASSERT_TRUE(fs_.SetDurableContents(Path(0), flipped).ok());
+  auto r = OpenReader(0);
+  ASSERT_EQ(*r->Next(), SegmentReader::Outcome::kCommit);
+  ASSERT_EQ(*r->Next(), SegmentReader::Outcome::kDamaged);
+  EXPECT_EQ(r->damage().kind, SegmentDamage::Kind::kChecksumMismatch);
+  EXPECT_FALSE(*r->EndsInZeros(second));
+
+  sats::Bytes torn = good;
+  std::fill(torn.begin() + second + 30, torn.begin() + second + 46, 0);  // the commit's end never written
+  ASSERT_TRUE(fs_.SetDurableContents(Path(0), torn).ok());
+  r = OpenReader(0);
+  ASSERT_EQ(*r->Next(), SegmentReader::Outcome::kCommit);
+  ASSERT_EQ(*r->Next(), SegmentReader::Outcome::kDamaged);
+  EXPECT_TRUE(*r->EndsInZeros(second));
 }
 
 TEST_F(SegmentTest, FindValidCommitAfterTellsCorruptionFromTornTails) {
