@@ -9,6 +9,8 @@
 //   two-row-update transactions after it. Counters: wall milliseconds (total, snapshot load, tail replay),
 //   milliseconds per million rows, and the recovering thread's CPU milliseconds.
 //
+// STDB_PREALLOCATE_BYTES overrides the commitlog's preallocation (0 turns it off) for an A/B comparison.
+//
 // The replicas live in fresh directories under $STDB_BENCH_DIR (default: the system temp directory), removed
 // afterwards. Headline figures: BENCH lines.
 #include <stdlib.h>
@@ -158,6 +160,8 @@ void BM_DurableCommits(benchmark::State& state) {
   for (auto _ : state) {
     DatabaseStateOptions options;
     options.dir = dir;
+    if (const char* prealloc = std::getenv("STDB_PREALLOCATE_BYTES"))
+      options.commitlog.preallocate_bytes = std::strtoull(prealloc, nullptr, 10);
     auto opened = OpenDatabaseState(options);
     if (!opened.ok()) {
       state.SkipWithError(opened.error().message().c_str());
