@@ -169,6 +169,51 @@ TEST_F(CommitlogTest, EmptyAndHeaderOnlyLastSegmentsAreDeleted) {
   EXPECT_EQ(ExpectCanonicalLog(), 35u);
 }
 
+TEST_F(CommitlogTest, PreallocatedZerosAfterACrashAreNotDamageAndCloseCutsThem) {
+  CommitlogOptions o = Options();
+  o.preallocate_bytes = 64 * 1024;
+  uint64_t data_end = 0;
+  {
+    auto log = Open(o);
+    AppendRange(*log, 0, 5);
+    ASSERT_TRUE(log->Sync().ok());
+    data_end = CommitRanges(0).back().second;
+    EXPECT_EQ(fs_.Contents(SegmentPath(0))->size(), data_end + 64 * 1024);
+  }  // dropped without Close: a crash after the sync, zeros still after the data
+  fs_.SimulatePowerLoss();
+  {
+    auto log = Open(o);
+    const OpenReport& report = log->open_report();
+    EXPECT_FALSE(report.truncated_torn_tail.has_value());
+    EXPECT_FALSE(report.abandoned_damage.has_value());
+    EXPECT_FALSE(report.started_new_segment);
+    EXPECT_EQ(log->next_tx_offset(), 5u);
+    AppendRange(*log, 5, 8);
+    ASSERT_TRUE(log->Close().ok());
+  }
+  EXPECT_EQ(fs_.Contents(SegmentPath(0))->size(), CommitRanges(0).back().second);  // no zeros after Close
+  EXPECT_EQ(ExpectCanonicalLog(), 8u);
+}
+
+TEST_F(CommitlogTest, ASealedSegmentEndsAtItsData) {
+  CommitlogOptions o = Options();
+  o.max_segment_size = 1024;
+  o.preallocate_bytes = 64 * 1024;  // capped at the segment size
+  auto log = Open(o);
+  AppendRange(*log, 0, 40);
+  ASSERT_TRUE(log->Sync().ok());
+  auto segments = log->segment_offsets();
+  ASSERT_GE(segments.size(), 3u);
+  auto data_end = [&](uint64_t segment) {
+    auto ranges = CommitRanges(segment);
+    return ranges.empty() ? uint64_t(10) : ranges.back().second;  // 10: the segment header
+  };
+  for (size_t i = 0; i + 1 < segments.size(); ++i)
+    EXPECT_EQ(fs_.Contents(SegmentPath(segments[i]))->size(), data_end(segments[i])) << i;
+  EXPECT_LE(fs_.Contents(SegmentPath(segments.back()))->size(), data_end(segments.back()) + 1024);
+  EXPECT_EQ(ExpectCanonicalLog(), 40u);
+}
+
 TEST_F(CommitlogTest, TornWriteAtEveryByteOfTheLastCommitIsCutAndAppendsContinue) {
   {
     auto log = Open();
