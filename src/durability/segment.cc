@@ -167,8 +167,8 @@ Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Resume(FileSystem& fs, con
   if (actual < size)
     return Error(ErrorCode::kInternal, "segment " + path + " is " + std::to_string(actual) +
                                            " bytes, shorter than its verified " + std::to_string(size));
+  // Cuts a torn tail, and preallocated zeros (they come back with the next write).
   if (actual > size) STDB_RETURN_IF_ERROR(file->Truncate(size));
-  // (The cut also removes preallocated zeros; they come back with the next write.)
   // Also makes durable whatever an earlier process wrote but did not sync, so the whole prefix counts as durable.
   STDB_RETURN_IF_ERROR(file->Sync());
   auto index = OpenIndexOrNull(fs, dir, min_tx_offset, options.offset_index);
@@ -407,12 +407,8 @@ Result<bool> SegmentReader::EndsInZeros(uint64_t from) {
     uint64_t claimed = from + header_size + uint64_t(h.len) + format::kCommitChecksumSize;
     if (claimed <= size_) end = claimed;
   }
-  uint64_t start = std::max(from, end >= 4 ? end - 4 : 0);
-  uint8_t tail[4];
-  size_t want = static_cast<size_t>(end - start);
-  STDB_ASSIGN_OR_RETURN(size_t tail_got, ReadAt(start, tail, want));
-  if (tail_got != want || !std::all_of(tail, tail + tail_got, [](uint8_t b) { return b == 0; })) return false;
-  return ZerosToEnd(end);
+  // Its last 4 bytes, and everything after it.
+  return ZerosToEnd(std::max(from, end >= 4 ? end - 4 : 0));
 }
 
 Result<std::optional<uint64_t>> SegmentReader::FindValidCommitAfter(uint64_t after, uint64_t min_tx_offset) {

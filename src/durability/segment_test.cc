@@ -23,6 +23,16 @@ class SegmentTest : public ::testing::Test {
     EXPECT_TRUE(w.ok()) << w.error().message();
     return w.ok() ? std::move(w).value() : nullptr;
   }
+  // A segment 0 writer that keeps 1000 zero bytes ahead, holding two synced 46-byte commits.
+  std::unique_ptr<SegmentWriter> CreateWithTwoCommitsAndPreallocatedZeros() {
+    SegmentWriterOptions options;
+    options.preallocate_bytes = 1000;
+    auto w = Create(0, options);
+    EXPECT_TRUE(w->Append(1, Records(20, 1)).ok());
+    EXPECT_TRUE(w->Append(1, Records(20, 2)).ok());
+    EXPECT_TRUE(w->Sync().ok());
+    return w;
+  }
   std::unique_ptr<SegmentReader> OpenReader(uint64_t offset) {
     auto r = SegmentReader::Open(fs_, JoinPath(kDir, SegmentFileName(offset)));
     EXPECT_TRUE(r.ok()) << r.error().message();
@@ -188,12 +198,7 @@ TEST_F(SegmentTest, ReaderReportsEachKindOfDamage) {
 }
 
 TEST_F(SegmentTest, PreallocatedZerosAreWrittenAheadAndReadAsTheEnd) {
-  SegmentWriterOptions options;
-  options.preallocate_bytes = 1000;
-  auto w = Create(0, options);
-  ASSERT_TRUE(w->Append(1, Records(20, 1)).ok());
-  ASSERT_TRUE(w->Append(1, Records(20, 2)).ok());
-  ASSERT_TRUE(w->Sync().ok());
+  auto w = CreateWithTwoCommitsAndPreallocatedZeros();
   const uint64_t data_end = 10 + 2 * 46;
   EXPECT_EQ(w->size(), data_end);
   EXPECT_EQ(fs_.Contents(Path(0))->size(), data_end + 1000);  // zeros ahead of the data
@@ -217,12 +222,7 @@ TEST_F(SegmentTest, PreallocatedZerosAreWrittenAheadAndReadAsTheEnd) {
 }
 
 TEST_F(SegmentTest, ABitFlipInTheLastCommitBeforePreallocatedZerosIsNotATornWrite) {
-  SegmentWriterOptions options;
-  options.preallocate_bytes = 1000;
-  auto w = Create(0, options);
-  ASSERT_TRUE(w->Append(1, Records(20, 1)).ok());
-  ASSERT_TRUE(w->Append(1, Records(20, 2)).ok());
-  ASSERT_TRUE(w->Sync().ok());
+  auto w = CreateWithTwoCommitsAndPreallocatedZeros();
   const uint64_t second = 10 + 46;
   const sats::Bytes good = *fs_.Contents(Path(0));
 
