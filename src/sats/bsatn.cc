@@ -121,7 +121,7 @@ uint8_t ReadSumTag(const SumType& sum, Reader& r) {
 }
 
 // Decodes into `out` in place (a default-constructed value): elements are built where they finally live instead of
-// being returned and moved into their parent, which halves the work for small rows.
+// being returned and then moved into their parent.
 void DecodeRec(const AlgebraicType& declared, const Typespace* ts, Reader& r, int depth, AlgebraicValue& out) {
   const AlgebraicType* type = ResolveOrFail(declared, ts, r);
   if (!type || !r.ok()) return;
